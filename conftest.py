@@ -1,0 +1,45 @@
+"""Shared pytest fixtures: fast password hashing and ready-made accounts."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2 at Django 6.1's default cost takes ~0.4 s per hash; tests need many.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def password() -> str:
+    return "un-mot-de-passe-solide-42"
+
+
+@pytest.fixture
+def make_user(db, password):
+    from allauth.account.models import EmailAddress
+
+    from coopilote.accounts.models import User
+
+    def make(email: str = "camille@example.org", *, verified: bool = True, **fields) -> User:
+        user = User.objects.create_user(email=email, password=password, **fields)
+        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user()
+
+
+@pytest.fixture
+def staff_user(make_user):
+    return make_user("equipe@example.org", is_staff=True)

@@ -1,0 +1,89 @@
+"""Every write to an account goes through here."""
+
+from __future__ import annotations
+
+import logging
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.db import transaction
+from django.utils import timezone
+
+from coopilote.accounts.avatars import delete_avatar, store_avatar
+from coopilote.accounts.models import Tag, User
+
+logger = logging.getLogger(__name__)
+
+
+def profile_update(
+    *,
+    actor: User,
+    fields: dict[str, object],
+    skills: list[str],
+    interests: list[str],
+    avatar: bytes | None = None,
+    remove_avatar: bool = False,
+) -> User:
+    """Save a person's own profile; the new avatar file is removed again if the write fails."""
+    new_avatar = store_avatar(avatar) if avatar else ""
+    old_avatar = actor.avatar
+    try:
+        with transaction.atomic():
+            for name, value in fields.items():
+                setattr(actor, name, value)
+            if new_avatar:
+                actor.avatar = new_avatar
+            elif remove_avatar:
+                actor.avatar = ""
+            actor.save()
+            actor.skills.set(Tag.from_names(skills))
+            actor.interests.set(Tag.from_names(interests))
+            if old_avatar and old_avatar != actor.avatar:
+                transaction.on_commit(lambda: delete_avatar(old_avatar))
+    except Exception:
+        if new_avatar:
+            delete_avatar(new_avatar)
+        raise
+    return actor
+
+
+def account_delete(*, actor: User) -> None:
+    """Erase a person's personal data; what they wrote stays, signed "former member".
+
+    The row is kept (so authorship links stay valid) but everything personal goes, in one
+    transaction: addresses, second factors, sessions, preferences, pending mail, the avatar.
+    """
+    from coopilote.mail.models import EmailSubscription, OutboxMessage
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        avatar = user.avatar
+        for session in UserSession.objects.filter(user=user):
+            session.end()
+        EmailAddress.objects.filter(user=user).delete()
+        Authenticator.objects.filter(user=user).delete()
+        EmailSubscription.objects.filter(user=user).delete()
+        OutboxMessage.objects.filter(recipient_user=user).delete()
+        user.skills.clear()
+        user.interests.clear()
+        user.email = f"former-member-{user.pk}@deleted.invalid"
+        user.display_name = ""
+        user.bio = ""
+        user.organisation = ""
+        user.place_name = ""
+        user.place_latitude = None
+        user.place_longitude = None
+        user.digital_comfort = None
+        user.avatar = ""
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.last_login = None
+        user.deleted_at = timezone.now()
+        user.set_unusable_password()
+        user.save()
+        user.groups.clear()
+        user.user_permissions.clear()
+        transaction.on_commit(lambda: delete_avatar(avatar))
+    logger.info("Account %s deleted and anonymised", actor.pk)

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from coopilote.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("baseline/", core_views.baseline, name="baseline"),
+    path("accessibilite/", core_views.accessibility, name="accessibility"),
+    path("mentions-legales/", core_views.legal_notice, name="legal_notice"),
+    path("confidentialite/", core_views.privacy, name="privacy"),
+    path("langue/", core_views.set_language, name="set_language"),
+    path("accounts/", include("coopilote.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("mail/", include("coopilote.mail.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
