@@ -43,3 +43,18 @@ def user(make_user):
 @pytest.fixture
 def staff_user(make_user):
     return make_user("equipe@example.org", is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _outbox_backend(settings):
+    # pytest-django swaps EMAIL_BACKEND for Django's locmem backend; tests read mail from the
+    # project's real outbox, exactly as the worker finds it.
+    settings.EMAIL_BACKEND = "coopilote.mail.backends.OutboxBackend"
+
+
+@pytest.fixture
+def worker():
+    """Run the real task worker until the queue is empty."""
+    from coopilote.core.tests.worker import run_worker
+
+    return run_worker

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -104,7 +105,12 @@ class ProfileForm(forms.ModelForm):
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
         self.fields["place_name"].widget.attrs["autocomplete"] = "address-level2"
         for name in ("place_latitude", "place_longitude"):
-            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            field = self.fields[name]
+            field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            # Any precision is accepted and rounded by clean_<name>; the model's digit limits
+            # would otherwise refuse a coordinate copied from a map before it is rounded.
+            field.max_digits = field.decimal_places = None
+            field.validators = [v for v in field.validators if not isinstance(v, DecimalValidator)]
         if self.instance.pk and not self.is_bound:
             self.initial["skills_text"] = ", ".join(t.name for t in self.instance.skills.all())
             self.initial["interests_text"] = ", ".join(
@@ -184,5 +190,3 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("This password is not correct."), code="wrong_password")
         return password
-
-

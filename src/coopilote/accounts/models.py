@@ -29,7 +29,9 @@ class Tag(models.Model):
             if slug and slug not in wanted:
                 wanted[slug] = name
         existing = {tag.slug: tag for tag in cls.objects.filter(slug__in=wanted)}
-        missing = [cls(name=name, slug=slug) for slug, name in wanted.items() if slug not in existing]
+        missing = [
+            cls(name=name, slug=slug) for slug, name in wanted.items() if slug not in existing
+        ]
         cls.objects.bulk_create(missing, ignore_conflicts=True)
         if missing:
             existing = {tag.slug: tag for tag in cls.objects.filter(slug__in=wanted)}

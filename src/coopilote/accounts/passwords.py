@@ -1,4 +1,7 @@
-"""Password rules beyond Django's: refuse guessable patterns, cap the length (no composition rules)."""
+"""Password rules beyond Django's: refuse guessable patterns, cap the length.
+
+There are no composition rules (digits, symbols, capitals).
+"""
 
 from __future__ import annotations
 
@@ -50,7 +53,9 @@ class GuessablePatternValidator:
             )
         if _is_sequence(lowered) or _is_sequence(core) or _is_sequence(re.sub(r"\W", "", lowered)):
             raise ValidationError(
-                _("This password follows a keyboard or alphabet sequence; it is too easy to guess."),
+                _(
+                    "This password follows a keyboard or alphabet sequence; it is too easy to guess."  # noqa: E501
+                ),
                 code="password_sequence",
             )
         for word in SITE_WORDS:

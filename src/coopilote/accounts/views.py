@@ -59,7 +59,12 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             return response
         # The form instance was mutated by validation; reload it so the page shows saved data.
         user.refresh_from_db()
-    return render(request, "accounts/profile_edit.html", {"form": form}, status=200 if not form.errors else 400)
+    return render(
+        request,
+        "accounts/profile_edit.html",
+        {"form": form},
+        status=200 if not form.errors else 400,
+    )
 
 
 @login_required
@@ -83,7 +88,8 @@ def personal_data_download(request: HttpRequest) -> HttpResponse:
     data = selectors.personal_data(_current_user(request))
     stamp = timezone.now().strftime("%Y-%m-%d")
     response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="coopilote-personal-data-{stamp}.json"'
     response["Cache-Control"] = "no-store"

@@ -229,6 +229,8 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# An address with no account gets no mail, or anyone could make Coopilote write to strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -328,6 +330,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Joining the browsers' preload list binds every subdomain for months: the operator
+        # opts in with SECURE_HSTS_PRELOAD=1, so the check's reminder is not a failure.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
@@ -337,7 +343,9 @@ if not DEBUG:
 # What the footer says about accessibility is derived from the declared audit rate (RGAA):
 # no audit means "non conforme" until an audit is declared.
 ACCESSIBILITY_AUDIT_RATE = env_str("ACCESSIBILITY_AUDIT_RATE")
-ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@coopilote.localhost")
+ACCESSIBILITY_CONTACT_EMAIL = env_str(
+    "ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@coopilote.localhost"
+)
 LEGAL_PUBLISHER = env_str("LEGAL_PUBLISHER", "Coopilote")
 LEGAL_HOST = env_str("LEGAL_HOST", "")
 

@@ -10,6 +10,4 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from coopilote.core import scheduling, tasks
 
-        scheduling.register(
-            "purge-expired-data", tasks.purge_expired_data, every=scheduling.DAY
-        )
+        scheduling.register("purge-expired-data", tasks.purge_expired_data, every=scheduling.DAY)

@@ -74,6 +74,7 @@ def purge_expired_data() -> dict[str, int]:
         is_staff=False,
         deleted_at__isnull=True,
     ).exclude(emailaddress__verified=True)
-    counts["unverified_accounts"] = stale.delete()[0]
+    # Count people, not the rows (addresses, sessions...) deleted along with them.
+    counts["unverified_accounts"] = stale.delete()[1].get(User._meta.label, 0)
     logger.info("Purged expired data: %s", counts)
     return counts

@@ -47,6 +47,12 @@ def privacy(request: HttpRequest) -> HttpResponse:
     )
 
 
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the interface language; a logged-in person keeps it as their preference."""

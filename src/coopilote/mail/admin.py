@@ -11,7 +11,15 @@ from coopilote.mail.tasks import deliver_mail
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["subject", "recipients", "kind", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_display = [
+        "subject",
+        "recipients",
+        "kind",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["subject", "to"]
     date_hierarchy = "created_at"
@@ -32,7 +40,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             deliver_mail.enqueue(pk)
         self.message_user(
             request,
-            ngettext("%(count)d message queued again.", "%(count)d messages queued again.", len(ids))
+            ngettext(
+                "%(count)d message queued again.", "%(count)d messages queued again.", len(ids)
+            )
             % {"count": len(ids)},
             messages.SUCCESS,
         )

@@ -36,7 +36,9 @@ class OutboxBackend(BaseEmailBackend):
                     content, mimetype = alternative[0], alternative[1]
                     if mimetype == "text/html":
                         html = str(content)
-            recipient_user = User.objects.filter(email__iexact=message.to[0]).first() if message.to else None
+            recipient_user = (
+                User.objects.filter(email__iexact=message.to[0]).first() if message.to else None
+            )
             with transaction.atomic():
                 row = OutboxMessage.objects.create(
                     kind=kind,

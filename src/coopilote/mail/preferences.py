@@ -76,7 +76,9 @@ def preferences_for(user: User) -> list[Preference]:
 
     chosen = dict(EmailSubscription.objects.filter(user=user).values_list("kind", "subscribed"))
     return [
-        Preference(kind=kind, subscribed=True if kind.essential else chosen.get(kind.key, kind.default))
+        Preference(
+            kind=kind, subscribed=True if kind.essential else chosen.get(kind.key, kind.default)
+        )
         for kind in kinds()
     ]
 
@@ -110,6 +112,13 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("k") not in _kinds or not isinstance(data.get("u"), int):
+    if (
+        not isinstance(data, dict)
+        or data.get("k") not in _kinds
+        or not isinstance(data.get("u"), int)
+    ):
+        return None
+    if _kinds[data["k"]].essential:
+        # Essential mail cannot be turned off: such a link would only claim a change it never makes.
         return None
     return data["u"], data["k"]

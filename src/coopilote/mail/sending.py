@@ -37,7 +37,5 @@ def send_to_user(
     with translation.override(user.language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
         body = render_to_string(f"{template}.txt", ctx)
-    message = EmailMultiAlternatives(
-        subject=subject, body=body, to=[user.email], headers=headers
-    )
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[user.email], headers=headers)
     return message.send() == 1

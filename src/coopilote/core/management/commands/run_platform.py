@@ -24,8 +24,10 @@ class Command(BaseCommand):
             "worker": [*manage, "db_worker", "--queue-name", "*", "--no-reload", "--interval", "1"],
             "scheduler": [*manage, "run_scheduler"],
         }
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
-        address = f"http://{'localhost' if host in {'127.0.0.1', '0.0.0.0'} else host}:{port}/"
+        # Fixed argument lists built from this interpreter and manage.py, never a shell string.
+        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        local = host in {"127.0.0.1", "0.0.0.0"}  # noqa: S104 (a comparison, not a bind)
+        address = f"http://{'localhost' if local else host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nCoopilote is running at {address}"))
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for account in DEMO_ACCOUNTS:

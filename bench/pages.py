@@ -1,0 +1,64 @@
+"""The pages the bench measures. Add a page here (and its data in django_side.seed()).
+
+``path`` and each ``expect`` text may use ``{placeholders}`` filled from the facts returned by
+``django_side.seed()``. ``user`` names one of the seeded users whose logged-in session is sent, or
+is None for an anonymous visitor. Every response must be 200 and, when checked (at warm-up and at
+the end), contain every ``expect`` text: a logged-in page that redirects to the login form, or
+renders it, fails the run instead of being measured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    user: str | None
+    expect: tuple[str, ...]
+    description: str
+
+    def resolve(self, facts: dict[str, object]) -> Page:
+        return Page(
+            name=self.name,
+            path=self.path.format(**facts),
+            user=self.user,
+            expect=tuple(text.format(**facts) for text in self.expect),
+            description=self.description,
+        )
+
+
+BASELINE = Page(
+    name="baseline",
+    path="/baseline/",
+    user=None,
+    expect=("<p>ok</p>",),
+    description="trivial page through the full middleware stack (the denominator)",
+)
+
+PAGES: list[Page] = [
+    BASELINE,
+    Page(
+        name="login",
+        path="/accounts/login/",
+        user=None,
+        expect=('name="password"', 'name="csrfmiddlewaretoken"'),
+        description="login form, anonymous",
+    ),
+    Page(
+        name="profile",
+        path="/accounts/profile/",
+        user="member",
+        expect=("{member_name}", "{member_organisation}", "Agroécologie"),
+        description="own profile with skills and interests, logged in",
+    ),
+    Page(
+        name="home",
+        path="/",
+        user="member",
+        expect=("{member_name}", 'action="/accounts/logout/"'),
+        description="home page, logged in",
+    ),
+]
