@@ -59,7 +59,7 @@ check-deploy: $(VENV)/.base-installed
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: $(VENV)/.dev-installed
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 messages: $(VENV)/.dev-installed
 	cd src/coopilote && ../../$(PY) ../../manage.py makemessages -l fr -l en --no-obsolete --ignore "static/*"

@@ -111,6 +111,9 @@ class ProfileForm(forms.ModelForm):
             # would otherwise refuse a coordinate copied from a map before it is rounded.
             field.max_digits = field.decimal_places = None
             field.validators = [v for v in field.validators if not isinstance(v, DecimalValidator)]
+            # French members type "47,39": read and show the decimal separator of the language.
+            field.localize = True
+            field.widget.is_localized = True
         if self.instance.pk and not self.is_bound:
             self.initial["skills_text"] = ", ".join(t.name for t in self.instance.skills.all())
             self.initial["interests_text"] = ", ".join(

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,7 +27,8 @@ def _current_user(request: HttpRequest) -> User:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user = User.objects.prefetch_related("skills", "interests").get(pk=request.user.pk)
+    user = _current_user(request)
+    prefetch_related_objects([user], "skills", "interests")
     return render(request, "accounts/profile.html", {"profile_user": user})
 
 

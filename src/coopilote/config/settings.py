@@ -70,6 +70,8 @@ def database_from_url(url: str) -> dict[str, object]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path or str(DATA_DIR / "coopilote.sqlite3"),
+            # Reusing the connection saves opening the file and its PRAGMAs on every request.
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # IMMEDIATE avoids the deadlock of a read transaction upgraded to a write.
                 "transaction_mode": "IMMEDIATE",

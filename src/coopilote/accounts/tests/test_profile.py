@@ -294,3 +294,20 @@ def test_unknown_digital_comfort_and_language_are_refused(member_client, filled_
 def test_profile_edit_refuses_other_methods(member_client):
     assert member_client.put(EDIT).status_code == 405
     assert member_client.delete(EDIT).status_code == 405
+
+
+def test_a_french_decimal_comma_is_accepted_for_coordinates(member_client, user):
+    response = member_client.post(
+        reverse("accounts:profile_edit"),
+        {
+            "display_name": "Camille",
+            "language": "fr",
+            "place_latitude": "47,3941",
+            "place_longitude": "0,6848",
+        },
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user.refresh_from_db()
+    assert str(user.place_latitude) == "47.39"
+    assert str(user.place_longitude) == "0.68"
