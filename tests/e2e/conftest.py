@@ -26,12 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
-
-# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a
-# thread with a running loop unless told otherwise.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -161,14 +158,29 @@ class Auditor:
         assert not problems, "\n\n".join(problems)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one test module, with Django's async-safety check relaxed meanwhile.
+
+    Playwright's sync API runs an event loop in the test thread, and Django refuses ORM calls
+    from a thread with a running loop unless DJANGO_ALLOW_ASYNC_UNSAFE is set. It is set only
+    while a browser is open (not at import): the variable leaks into subprocesses, and
+    ``manage.py check --deploy`` rightly fails on it in the rest of the suite.
+    """
     if not AXE_PATH.exists():
         pytest.fail(f"axe-core is missing at {AXE_PATH}: run `npm ci`.")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -190,6 +202,9 @@ def new_context(
     settings.SITE_URL = live_server.url
     # Django's test set-up swaps mail for locmem; the journeys need the real outbox and worker.
     settings.EMAIL_BACKEND = "coopilote.mail.backends.OutboxBackend"
+    # The cache lives in a database table that test flushes leave alone: start without the
+    # login rate-limit counters that earlier tests ran up for 127.0.0.1.
+    cache.clear()
     contexts: list[BrowserContext] = []
 
     def make(locale: str = "fr-FR") -> Page:

@@ -199,6 +199,11 @@ def test_account_pages_are_accessible(page: Page, audit: Auditor, user, password
         expect(page.locator("main h1")).to_have_count(1)
         audit.check(page, path)
 
+    # The test mailbox is for staff only: a member gets the "not found" page.
+    response = page.goto("/mail/mailbox/")
+    assert response is not None and response.status == 404
+    audit.check(page, "not found")
+
     # Forms with mistakes, as a member would make them.
     page.goto("/accounts/password/change/")
     page.locator("main form button[type=submit]").first.click()

@@ -70,12 +70,12 @@ def process_avatar(upload: UploadedFile) -> bytes:
             code="avatar_unreadable",
         ) from exc
 
-    image = ImageOps.exif_transpose(image)
-    image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    upright: Image.Image = ImageOps.exif_transpose(image)
+    upright = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
     size = settings.AVATAR_SIZE
-    image = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
+    upright = ImageOps.fit(upright, (size, size), method=Image.Resampling.LANCZOS)
     output = io.BytesIO()
-    image.save(output, format="WEBP", quality=85, method=4)
+    upright.save(output, format="WEBP", quality=85, method=4)
     return output.getvalue()
 
 

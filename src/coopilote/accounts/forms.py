@@ -31,7 +31,7 @@ def clean_plain_text(value: str) -> str:
 
 
 def parse_tags(raw: str) -> list[str]:
-    names = []
+    names: list[str] = []
     for part in re.split(r"[,;\n]", raw):
         name = " ".join(clean_plain_text(part).split())
         if not name:
@@ -99,7 +99,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.avatar_bytes: bytes | None = None
-        self.fields["digital_comfort"].choices = list(DigitalComfort.choices)
+        self.fields["digital_comfort"].choices = list(DigitalComfort.choices)  # type: ignore[attr-defined]
         self.fields["digital_comfort"].required = False
         self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
@@ -109,7 +109,7 @@ class ProfileForm(forms.ModelForm):
             field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
             # Any precision is accepted and rounded by clean_<name>; the model's digit limits
             # would otherwise refuse a coordinate copied from a map before it is rounded.
-            field.max_digits = field.decimal_places = None
+            field.max_digits = field.decimal_places = None  # type: ignore[attr-defined]
             field.validators = [v for v in field.validators if not isinstance(v, DecimalValidator)]
             # French members type "47,39": read and show the decimal separator of the language.
             field.localize = True

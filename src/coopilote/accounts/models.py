@@ -30,9 +30,9 @@ class Tag(models.Model):
                 wanted[slug] = name
         existing = {tag.slug: tag for tag in cls.objects.filter(slug__in=wanted)}
         missing = [
-            cls(name=name, slug=slug) for slug, name in wanted.items() if slug not in existing
+            Tag(name=name, slug=slug) for slug, name in wanted.items() if slug not in existing
         ]
-        cls.objects.bulk_create(missing, ignore_conflicts=True)
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
         if missing:
             existing = {tag.slug: tag for tag in cls.objects.filter(slug__in=wanted)}
         return [existing[slug] for slug in wanted]
@@ -102,7 +102,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         verbose_name = _("user")

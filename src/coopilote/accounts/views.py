@@ -55,7 +55,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 settings.LANGUAGE_COOKIE_NAME,
                 user.language,
                 max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
                 secure=settings.LANGUAGE_COOKIE_SECURE,
             )
             return response

@@ -24,7 +24,8 @@ from coopilote.accounts.tests.helpers import (
     upload,
 )
 
-pytestmark = pytest.mark.django_db
+# The worker and streamed files close connections as in production: run on committed data.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 EDIT = reverse("accounts:profile_edit")
 STORED_NAME = re.compile(r"^avatars/[0-9a-f]{32}\.webp$")

@@ -17,7 +17,8 @@ from coopilote.core.tasks import purge_expired_data
 from coopilote.mail.models import OutboxMessage
 from coopilote.mail.tasks import deliver_due_mail
 
-pytestmark = pytest.mark.django_db
+# The worker and streamed files close connections as in production: run on committed data.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 LATER = START + timedelta(days=40)

@@ -13,7 +13,8 @@ from django_tasks_db.models import DBTaskResult
 from coopilote.core.models import ScheduledRun
 from coopilote.core.tests.tasks_for_tests import BACKOFF, MAX_ATTEMPTS, flaky
 
-pytestmark = pytest.mark.django_db
+# The worker and streamed files close connections as in production: run on committed data.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SECOND = timedelta(seconds=1)
 

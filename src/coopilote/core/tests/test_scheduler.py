@@ -14,7 +14,8 @@ from coopilote.core import scheduling
 from coopilote.core.models import ScheduledRun
 from coopilote.core.scheduling import enqueue_due_jobs
 
-pytestmark = pytest.mark.django_db
+# The worker and streamed files close connections as in production: run on committed data.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NOW = datetime(2026, 3, 10, 12, 0, 30, tzinfo=UTC)
 

@@ -18,7 +18,8 @@ from coopilote.mail.models import OutboxMessage
 from coopilote.mail.sending import send_to_user
 from coopilote.mail.tests.smtp import RefusingHandler
 
-pytestmark = pytest.mark.django_db
+# The worker and streamed files close connections as in production: run on committed data.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SECOND = timedelta(seconds=1)
 
