@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -87,3 +89,16 @@ def account_delete(*, actor: User) -> None:
         user.user_permissions.clear()
         transaction.on_commit(lambda: delete_avatar(avatar))
     logger.info("Account %s deleted and anonymised", actor.pk)
+
+
+def purge_unverified_accounts(now: datetime) -> int:
+    """Erase sign-ups whose address was never verified nor used, once their grace period ends."""
+    cutoff = now - timedelta(days=settings.UNVERIFIED_ACCOUNT_RETENTION_DAYS)
+    stale = User.objects.filter(
+        date_joined__lt=cutoff,
+        last_login__isnull=True,
+        is_staff=False,
+        deleted_at__isnull=True,
+    ).exclude(emailaddress__verified=True)
+    # Count people, not the rows (addresses, sessions...) deleted along with them.
+    return stale.delete()[1].get(User._meta.label, 0)

@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "coopilote.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from coopilote.accounts.actions import purge_unverified_accounts
+        from coopilote.core.tasks import register_purger
+
+        register_purger("unverified_accounts", purge_unverified_accounts)

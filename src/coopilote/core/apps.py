@@ -11,3 +11,5 @@ class CoreConfig(AppConfig):
         from coopilote.core import scheduling, tasks
 
         scheduling.register("purge-expired-data", tasks.purge_expired_data, every=scheduling.DAY)
+        tasks.register_purger("sessions", tasks.purge_expired_sessions)
+        tasks.register_purger("task_results", tasks.purge_old_task_results)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -48,33 +48,34 @@ def retrying_task(
     return decorator
 
 
-@retrying_task()
-def purge_expired_data() -> dict[str, int]:
-    """Daily housekeeping: expired sessions, old sent mail, old task results, stale sign-ups."""
+Purger = Callable[[datetime], int]
+_purgers: dict[str, Purger] = {}
+
+
+def register_purger(key: str, purger: Purger) -> None:
+    """Let an app declare what it deletes in the daily housekeeping (the kernel imports no app).
+
+    A purger receives the current time and returns how many rows it removed; it must be
+    idempotent, since a retry may follow a partial run.
+    """
+    _purgers[key] = purger
+
+
+def purge_expired_sessions(now: datetime) -> int:
+    return Session.objects.filter(expire_date__lt=now).delete()[0]
+
+
+def purge_old_task_results(now: datetime) -> int:
     from django_tasks_db.models import DBTaskResult
 
-    from coopilote.accounts.models import User
-    from coopilote.mail.models import OutboxMessage
+    cutoff = now - timedelta(days=settings.TASK_RESULT_RETENTION_DAYS)
+    return DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()[0]
 
+
+@retrying_task()
+def purge_expired_data() -> dict[str, int]:
+    """Daily housekeeping: every registered purger runs once, with the same notion of "now"."""
     now = timezone.now()
-    counts = {}
-    counts["sessions"] = Session.objects.filter(expire_date__lt=now).delete()[0]
-    mail_cutoff = now - timedelta(days=settings.MAIL_RETENTION_DAYS)
-    counts["mail"] = OutboxMessage.objects.filter(
-        status=OutboxMessage.Status.SENT, sent_at__lt=mail_cutoff
-    ).delete()[0]
-    task_cutoff = now - timedelta(days=settings.TASK_RESULT_RETENTION_DAYS)
-    counts["task_results"] = (
-        DBTaskResult.objects.finished().filter(finished_at__lt=task_cutoff).delete()[0]
-    )
-    signup_cutoff = now - timedelta(days=settings.UNVERIFIED_ACCOUNT_RETENTION_DAYS)
-    stale = User.objects.filter(
-        date_joined__lt=signup_cutoff,
-        last_login__isnull=True,
-        is_staff=False,
-        deleted_at__isnull=True,
-    ).exclude(emailaddress__verified=True)
-    # Count people, not the rows (addresses, sessions...) deleted along with them.
-    counts["unverified_accounts"] = stale.delete()[1].get(User._meta.label, 0)
+    counts = {key: purger(now) for key, purger in _purgers.items()}
     logger.info("Purged expired data: %s", counts)
     return counts

@@ -9,7 +9,9 @@ class MailConfig(AppConfig):
 
     def ready(self) -> None:
         from coopilote.core import scheduling
-        from coopilote.mail import handlers, tasks
+        from coopilote.core.tasks import register_purger
+        from coopilote.mail import delivery, handlers, tasks
 
         scheduling.register("deliver-due-mail", tasks.deliver_due_mail, every=scheduling.MINUTE)
+        register_purger("mail", delivery.purge_sent_mail)
         handlers.connect()

@@ -98,3 +98,11 @@ def deliver_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, i
         outcome = deliver(pk, now=now)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
+
+
+def purge_sent_mail(now: datetime) -> int:
+    """Sent messages are kept MAIL_RETENTION_DAYS, then erased; pending and failed ones stay."""
+    cutoff = now - timedelta(days=settings.MAIL_RETENTION_DAYS)
+    return OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.SENT, sent_at__lt=cutoff
+    ).delete()[0]
