@@ -2,15 +2,19 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import DecimalValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coopilote.accounts.avatars import process_avatar
 from coopilote.accounts.models import DigitalComfort, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
 # Bidirectional overrides and C0 controls have no place in a name and hide what text really is.
@@ -51,6 +55,20 @@ def parse_tags(raw: str) -> list[str]:
     return names
 
 
+def coordinate_field(label: StrOrPromise) -> forms.DecimalField:
+    """Any precision is accepted (clean_<name> rounds it) in the reader's decimal notation.
+
+    French members type "47,39"; a coordinate copied from a map has more decimals than stored.
+    """
+    return forms.DecimalField(
+        label=capfirst(label),
+        required=False,
+        localize=True,
+        help_text=gettext_lazy("Optional, rounded to about one kilometre."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
 class ProfileForm(forms.ModelForm):
     skills_text = forms.CharField(
         label=gettext_lazy("Skills"),
@@ -72,6 +90,8 @@ class ProfileForm(forms.ModelForm):
     remove_avatar = forms.BooleanField(
         label=gettext_lazy("Remove my current picture"), required=False
     )
+    place_latitude = coordinate_field(gettext_lazy("latitude"))
+    place_longitude = coordinate_field(gettext_lazy("longitude"))
 
     class Meta:
         model = User
@@ -92,8 +112,6 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "display_name": gettext_lazy("How other members see you."),
             "organisation": gettext_lazy("The structure you belong to or represent, if any."),
-            "place_latitude": gettext_lazy("Optional, rounded to about one kilometre."),
-            "place_longitude": gettext_lazy("Optional, rounded to about one kilometre."),
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -104,16 +122,6 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
         self.fields["place_name"].widget.attrs["autocomplete"] = "address-level2"
-        for name in ("place_latitude", "place_longitude"):
-            field = self.fields[name]
-            field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
-            # Any precision is accepted and rounded by clean_<name>; the model's digit limits
-            # would otherwise refuse a coordinate copied from a map before it is rounded.
-            field.max_digits = field.decimal_places = None  # type: ignore[attr-defined]
-            field.validators = [v for v in field.validators if not isinstance(v, DecimalValidator)]
-            # French members type "47,39": read and show the decimal separator of the language.
-            field.localize = True
-            field.widget.is_localized = True
         if self.instance.pk and not self.is_bound:
             self.initial["skills_text"] = ", ".join(t.name for t in self.instance.skills.all())
             self.initial["interests_text"] = ", ".join(
