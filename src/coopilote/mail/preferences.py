@@ -93,16 +93,6 @@ def is_subscribed(user: User, key: str) -> bool:
     return row[0] if row else kind.default
 
 
-def set_subscription(user: User, key: str, subscribed: bool) -> None:
-    from coopilote.mail.models import EmailSubscription
-
-    if get_kind(key).essential:
-        return
-    EmailSubscription.objects.update_or_create(
-        user=user, kind=key, defaults={"subscribed": subscribed}
-    )
-
-
 def unsubscribe_token(user: User, key: str) -> str:
     return signing.dumps({"u": user.pk, "k": key}, salt=UNSUBSCRIBE_SALT, compress=True)
 

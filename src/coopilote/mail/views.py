@@ -12,12 +12,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from coopilote.accounts.models import User
+from coopilote.mail import actions
 from coopilote.mail.models import OutboxMessage
 from coopilote.mail.preferences import (
     get_kind,
+    kinds,
     preferences_for,
     read_unsubscribe_token,
-    set_subscription,
 )
 
 
@@ -27,9 +28,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if request.method == "POST":
-        for pref in preferences_for(user):
-            if not pref.kind.essential:
-                set_subscription(user, pref.kind.key, request.POST.get(pref.kind.key) == "on")
+        choices = {
+            kind.key: request.POST.get(kind.key) == "on" for kind in kinds() if not kind.essential
+        }
+        actions.preferences_save(actor=user, choices=choices)
         messages.success(request, _("Your email preferences are saved."))
         return redirect("mail:preferences")
     return render(request, "mail/preferences.html", {"preferences": preferences_for(user)})
@@ -44,7 +46,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "mail/unsubscribe_invalid.html", status=404)
     kind = get_kind(parsed[1])
     if request.method == "POST":
-        set_subscription(user, kind.key, False)
+        actions.subscription_set(actor=user, kind=kind.key, subscribed=False)
         return render(request, "mail/unsubscribe_done.html", {"kind": kind})
     return render(request, "mail/unsubscribe_confirm.html", {"kind": kind, "token": token})
 

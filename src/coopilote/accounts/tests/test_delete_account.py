@@ -17,8 +17,8 @@ from django.utils import translation
 
 from coopilote.accounts.models import Tag, User
 from coopilote.accounts.tests.helpers import error_texts, image_bytes, in_french, upload
+from coopilote.mail.actions import subscription_set
 from coopilote.mail.models import EmailSubscription, OutboxMessage
-from coopilote.mail.preferences import set_subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def rich_user(user, member_client, password):
     assert user.avatar
     EmailAddress.objects.create(user=user, email="camille.pro@example.org", verified=True)
     Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "X"})
-    set_subscription(user, "tips", False)
+    subscription_set(actor=user, kind="tips", subscribed=False)
     member_client.post(
         reverse("account_change_password"),
         {"oldpassword": password, "password1": password + "-b", "password2": password + "-b"},

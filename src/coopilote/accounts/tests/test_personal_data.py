@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coopilote.accounts.models import DigitalComfort, Tag
-from coopilote.mail.preferences import set_subscription
+from coopilote.mail.actions import subscription_set
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def profile(user):
     Authenticator.objects.create(
         user=user, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET}
     )
-    set_subscription(user, "tips", False)
+    subscription_set(actor=user, kind="tips", subscribed=False)
     return user
 
 

@@ -12,13 +12,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from coopilote.mail.actions import subscription_set
 from coopilote.mail.delivery import deliver
 from coopilote.mail.models import EmailSubscription, OutboxMessage
 from coopilote.mail.preferences import (
     UNSUBSCRIBE_SALT,
     is_subscribed,
     kinds,
-    set_subscription,
     unsubscribe_token,
 )
 from coopilote.mail.sending import send_to_user
@@ -147,7 +147,7 @@ def test_essential_account_mail_can_never_be_unsubscribed(user, client, csrf_cli
     assert csrf_client.get(path).status_code == 404
     assert csrf_client.post(path).status_code == 404
     # ...nor through the code, nor through the preferences form.
-    set_subscription(user, "account", False)
+    subscription_set(actor=user, kind="account", subscribed=False)
     client.force_login(user)
     client.post(reverse("mail:preferences"), {"account": ""})
 
