@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +18,24 @@ from coopilote.accounts.avatars import delete_avatar, store_avatar
 from coopilote.accounts.models import Tag, User
 
 logger = logging.getLogger(__name__)
+
+# Apps that keep data about people declare, without accounts importing them, what blocks a
+# deletion (a list of reasons shown to the person) and what to erase with the account.
+DeletionCheck = Callable[[User], list[str]]
+DeletionHook = Callable[[User], None]
+_deletion_checks: list[DeletionCheck] = []
+_deletion_hooks: list[DeletionHook] = []
+
+
+def register_deletion(*, check: DeletionCheck | None = None, hook: DeletionHook | None = None) -> None:
+    if check is not None and check not in _deletion_checks:
+        _deletion_checks.append(check)
+    if hook is not None and hook not in _deletion_hooks:
+        _deletion_hooks.append(hook)
+
+
+def deletion_blockers(user: User) -> list[str]:
+    return [reason for check in _deletion_checks for reason in check(user)]
 
 
 def profile_update(
@@ -60,6 +80,11 @@ def account_delete(*, actor: User) -> None:
 
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
+        blockers = deletion_blockers(user)
+        if blockers:
+            raise ValidationError(blockers, code="deletion_blocked")
+        for hook in _deletion_hooks:
+            hook(user)
         avatar = user.avatar
         for session in UserSession.objects.filter(user=user):
             session.end()

@@ -12,26 +12,14 @@ from django.utils.translation import gettext_lazy
 
 from coopilote.accounts.avatars import process_avatar
 from coopilote.accounts.models import DigitalComfort, User
+from coopilote.core.text import clean_plain_text
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
-# Bidirectional overrides and C0 controls have no place in a name and hide what text really is.
-INVISIBLE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]")
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 40
 COARSE = Decimal("0.01")
-
-
-def clean_plain_text(value: str) -> str:
-    """Plain text only: markup is refused with a message rather than silently altered."""
-    value = INVISIBLE.sub("", value).strip()
-    if MARKUP.search(value):
-        raise ValidationError(
-            _("HTML tags are not accepted here; please write plain text."), code="markup"
-        )
-    return value
 
 
 def parse_tags(raw: str) -> list[str]:

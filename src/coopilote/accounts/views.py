@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -104,8 +105,13 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     user = _current_user(request)
     form = DeleteAccountForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        actions.account_delete(actor=user)
-        logout(request)
-        return render(request, "accounts/deleted.html")
+        try:
+            actions.account_delete(actor=user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            return render(request, "accounts/deleted.html")
     status = 400 if form.errors else 200
-    return render(request, "accounts/delete.html", {"form": form}, status=status)
+    blockers = actions.deletion_blockers(user)
+    return render(request, "accounts/delete.html", {"form": form, "blockers": blockers}, status=status)

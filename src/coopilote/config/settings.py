@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "coopilote.core",
     "coopilote.accounts",
     "coopilote.mail",
+    "coopilote.activity",
+    "coopilote.spaces",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +275,16 @@ MAIL_RETRY_BACKOFF = [60, 300, 1800, 7200, 43200]
 MAIL_RETENTION_DAYS = env_int("MAIL_RETENTION_DAYS", 30)
 UNVERIFIED_ACCOUNT_RETENTION_DAYS = 7
 TASK_RESULT_RETENTION_DAYS = 14
+
+# Spaces: who may open one ("verified": anyone with a verified address; "staff": staff only).
+SPACES_CREATION = env_str("SPACES_CREATION", "verified")
+if SPACES_CREATION not in {"verified", "staff"}:
+    raise ImproperlyConfigured("SPACES_CREATION must be 'verified' or 'staff'.")
+SPACES_INVITATION_DAYS = env_int("SPACES_INVITATION_DAYS", 14)
+SPACES_INVITATION_RETENTION_DAYS = 30
+SPACES_INVITATION_MAX_SENDS = 5
+# Invitations one person may send in 24 hours, all spaces together (quality.md SEC-T36).
+SPACES_INVITATIONS_PER_DAY = env_int("SPACES_INVITATIONS_PER_DAY", 200)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

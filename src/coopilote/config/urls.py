@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from coopilote.core import views as core_views
+from coopilote.spaces.views import spaces as spaces_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", spaces_views.home, name="home"),
     path("baseline/", core_views.baseline, name="baseline"),
     path("accessibilite/", core_views.accessibility, name="accessibility"),
     path("mentions-legales/", core_views.legal_notice, name="legal_notice"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("mail/", include("coopilote.mail.urls")),
     path("admin/", admin.site.urls),
+    path("", include("coopilote.spaces.urls")),
 ]
 
 handler429 = "coopilote.core.views.too_many_requests"

@@ -7,10 +7,6 @@ from django.views.i18n import set_language as django_set_language
 from coopilote.core.context_processors import accessibility_status
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
-
-
 def baseline(request: HttpRequest) -> HttpResponse:
     """A trivial page through the full middleware stack: the denominator of every benchmark."""
     return render(request, "core/baseline.html")

@@ -25,11 +25,6 @@ def test_profile_page_runs_four_queries_whatever_the_number_of_tags(member_clien
     assert count_queries(member_client, reverse("accounts:profile")) == 4
 
 
-def test_home_page_logged_in_runs_two_queries(member_client):
-    # session, user
-    assert count_queries(member_client, reverse("home")) == 2
-
-
 @pytest.mark.django_db
 def test_baseline_page_runs_no_query(client):
     assert count_queries(client, reverse("baseline")) == 0

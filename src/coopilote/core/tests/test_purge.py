@@ -97,6 +97,7 @@ def test_purge_deletes_only_expired_data_and_is_idempotent(settings, make_user, 
             "mail": 1,
             "task_results": 4,
             "unverified_accounts": 2,
+            "invitations": 0,
         }
         state = snapshot()
         assert state["sessions"] == {live_session.session_key}

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Participation(models.TextChoices):
+    """How an event counts in participation analytics (see DESIGN, activity events)."""
+
+    INITIATIVE = "initiative", _("initiative")
+    REACTION = "reaction", _("reaction")
+    VIEW = "view", _("view")
+    ADMIN = "admin", _("administration")
+
+
+class ActivityEvent(models.Model):
+    """One thing that happened in a space. Append-only; deleting an account blanks its actor."""
+
+    space = models.ForeignKey(
+        "spaces.Space", on_delete=models.CASCADE, related_name="+", verbose_name=_("space")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    tool_key = models.CharField(_("tool"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=80)
+    participation = models.CharField(
+        _("participation class"), max_length=12, choices=Participation.choices
+    )
+    target_type = models.CharField(_("target type"), max_length=60, blank=True)
+    target_id = models.BigIntegerField(_("target id"), null=True, blank=True)
+    parent_type = models.CharField(_("parent type"), max_length=60, blank=True)
+    parent_id = models.BigIntegerField(_("parent id"), null=True, blank=True)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("activity event")
+        verbose_name_plural = _("activity events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["space", "-created_at"], name="activity_space_time")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} @ {self.created_at:%Y-%m-%d %H:%M}"
