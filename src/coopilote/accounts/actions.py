@@ -27,7 +27,9 @@ _deletion_checks: list[DeletionCheck] = []
 _deletion_hooks: list[DeletionHook] = []
 
 
-def register_deletion(*, check: DeletionCheck | None = None, hook: DeletionHook | None = None) -> None:
+def register_deletion(
+    *, check: DeletionCheck | None = None, hook: DeletionHook | None = None
+) -> None:
     if check is not None and check not in _deletion_checks:
         _deletion_checks.append(check)
     if hook is not None and hook not in _deletion_hooks:

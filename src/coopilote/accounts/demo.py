@@ -52,3 +52,36 @@ DEMO_ACCOUNTS = [
         digital_comfort=1,
     ),
 ]
+
+
+def seed_accounts() -> str:
+    """Create the demo accounts (existing ones are left as they are)."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+
+    from coopilote.accounts.models import Tag, User
+
+    hashed = make_password(DEMO_PASSWORD)  # hashed once: the hasher is slow on purpose
+    created = 0
+    for account in DEMO_ACCOUNTS:
+        user, is_new = User.objects.get_or_create(
+            email=account.email,
+            defaults={
+                "display_name": account.display_name,
+                "is_staff": account.is_staff,
+                "is_superuser": account.is_staff,
+                "organisation": account.organisation,
+                "place_name": account.place_name,
+                "bio": account.bio,
+                "digital_comfort": account.digital_comfort,
+                "password": hashed,
+            },
+        )
+        if is_new:
+            created += 1
+            user.skills.set(Tag.from_names(account.skills))
+            user.interests.set(Tag.from_names(account.interests))
+        EmailAddress.objects.get_or_create(
+            user=user, email=account.email, defaults={"verified": True, "primary": True}
+        )
+    return f"{created} accounts created, {len(DEMO_ACCOUNTS) - created} kept."

@@ -114,4 +114,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/deleted.html")
     status = 400 if form.errors else 200
     blockers = actions.deletion_blockers(user)
-    return render(request, "accounts/delete.html", {"form": form, "blockers": blockers}, status=status)
+    return render(
+        request, "accounts/delete.html", {"form": form, "blockers": blockers}, status=status
+    )

@@ -45,7 +45,60 @@ class ActivityEvent(models.Model):
         verbose_name = _("activity event")
         verbose_name_plural = _("activity events")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["space", "-created_at"], name="activity_space_time")]
+        indexes = [
+            models.Index(fields=["space", "-created_at"], name="activity_space_time"),
+            # Rollups scan one day of every space at a time.
+            models.Index(fields=["created_at"], name="activity_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DailyActivity(models.Model):
+    """Member × day × tool × participation class counts: what analytics read (DESIGN)."""
+
+    space = models.ForeignKey(
+        "spaces.Space", on_delete=models.CASCADE, related_name="+", verbose_name=_("space")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    day = models.DateField(_("day"))
+    tool_key = models.CharField(_("tool"), max_length=40)
+    participation = models.CharField(
+        _("participation class"), max_length=12, choices=Participation.choices
+    )
+    count = models.PositiveIntegerField(_("events"))
+
+    class Meta:
+        verbose_name = _("daily activity")
+        verbose_name_plural = _("daily activity")
+        indexes = [
+            models.Index(fields=["space", "day"], name="daily_space_day"),
+            models.Index(fields=["day"], name="daily_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.tool_key} {self.participation}: {self.count}"
+
+
+class RolledDay(models.Model):
+    """A local day whose events are summed into DailyActivity."""
+
+    day = models.DateField(_("day"), unique=True)
+    events = models.PositiveIntegerField(_("events"))
+    rolled_at = models.DateTimeField(_("rolled up at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rolled-up day")
+        verbose_name_plural = _("rolled-up days")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return str(self.day)

@@ -117,5 +117,6 @@ def test_purge_deletes_only_expired_data_and_is_idempotent(settings, make_user, 
             "mail": 0,
             "task_results": 0,
             "unverified_accounts": 0,
+            "invitations": 0,
         }
         assert snapshot() == state
