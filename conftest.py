@@ -58,3 +58,25 @@ def worker():
     from coopilote.core.tests.worker import run_worker
 
     return run_worker
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a file of their own rather than Django's shared in-memory database.
+
+    Concurrency tests open several connections at once; an in-memory database shared between
+    them answers "database table is locked" at once instead of waiting for the lock as a
+    file database does (busy timeout), so they could not prove anything about real locking.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get(
+        "NAME"
+    ):
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("database") / "test.sqlite3"
+        )
+        # A test database need not survive a power cut; syncing every commit costs seconds.
+        options = database.setdefault("OPTIONS", {})
+        options["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"

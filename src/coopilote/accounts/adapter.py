@@ -22,6 +22,13 @@ class AccountAdapter(DefaultAccountAdapter):
         codes = {code for code, _name in settings.LANGUAGES}
         language = (get_language() or settings.LANGUAGE_CODE)[:2]
         user.language = language if language in codes else settings.LANGUAGE_CODE
+        # An invitation link stashes the address it proved (spaces.views.invitations). allauth
+        # would add that address, verified, to any account signed up in this session: it may
+        # only verify the address the person signs up with.
+        stashed = request.session.get("account_verified_email")
+        typed = str((getattr(form, "cleaned_data", None) or {}).get("email") or "")
+        if stashed and stashed.lower() != typed.strip().lower():
+            self.unstash_verified_email(request)
         return super().save_user(request, user, form, commit=commit)
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:

@@ -102,3 +102,31 @@ class RolledDay(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+class ViewCount(models.Model):
+    """Anonymous views of one object on one local day (DESIGN: where reading is not measured).
+
+    Nobody's name is attached: the count says that a card was opened, never by whom.
+    """
+
+    space = models.ForeignKey(
+        "spaces.Space", on_delete=models.CASCADE, related_name="+", verbose_name=_("space")
+    )
+    target_type = models.CharField(_("target type"), max_length=60)
+    target_id = models.BigIntegerField(_("target id"))
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("daily view count")
+        verbose_name_plural = _("daily view counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["space", "target_type", "target_id", "day"], name="viewcount_once_per_day"
+            )
+        ]
+        indexes = [models.Index(fields=["space", "day"], name="viewcount_space_day")]
+
+    def __str__(self) -> str:
+        return f"{self.target_type}:{self.target_id} {self.day}: {self.count}"

@@ -30,7 +30,7 @@ CATCH_UP_DAYS = 62
 
 
 def local_zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE or "UTC")
 
 
 def day_start(day: date) -> datetime:

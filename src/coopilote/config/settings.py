@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "coopilote.mail",
     "coopilote.activity",
     "coopilote.spaces",
+    "coopilote.tools.external",
 ]
 
 MIDDLEWARE = [

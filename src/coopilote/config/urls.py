@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from coopilote.core import views as core_views
+from coopilote.spaces import registry
 from coopilote.spaces.views import spaces as spaces_views
 
 urlpatterns = [
@@ -17,6 +18,11 @@ urlpatterns = [
     path("mail/", include("coopilote.mail.urls")),
     path("admin/", admin.site.urls),
     path("", include("coopilote.spaces.urls")),
+    # Each registered tool under /s/<space>/<tool slug>/, its URL names in the tool's namespace.
+    *(
+        path(f"s/<slug:slug>/{manifest.slug}/", include((manifest.urls, manifest.key)))
+        for manifest in registry.manifests()
+    ),
 ]
 
 handler429 = "coopilote.core.views.too_many_requests"

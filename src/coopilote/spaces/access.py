@@ -10,15 +10,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 
 from coopilote.spaces import policies
-from coopilote.spaces.models import Membership, SlugRedirect, Space
+from coopilote.spaces.models import Membership, SlugRedirect, Space, SpaceTool
 from coopilote.spaces.policies import INHERITED_ROLE, Role
+
+if TYPE_CHECKING:
+    from coopilote.spaces.registry import ToolManifest
 
 # Deep enough for a network → group → sub-group → project; creation refuses deeper trees.
 MAX_DEPTH = 4
@@ -28,7 +32,9 @@ _ANCESTORS = "__".join(["parent"] * (MAX_DEPTH - 1))
 SpaceView = Callable[..., HttpResponse]
 
 
-class SpaceMoved(Exception):  # noqa: N818 - a signal to the view, not an error
+class SpaceMoved(Exception):
+    """Not an error: tells the view that the space answers at another address."""
+
     def __init__(self, space: Space) -> None:
         self.space = space
 
@@ -80,6 +86,20 @@ class SpaceAccess:
 
     def may_grant(self, role: Role) -> bool:
         return self.can(policies.MANAGE_MEMBERS) and policies.may_grant(self.role, role)
+
+    @functools.cached_property
+    def space_tools(self) -> list[SpaceTool]:
+        """For the space menu: the enabled tools this person may open, in order (one query,
+        run only when a page shows the menu)."""
+        from coopilote.spaces.selectors import enabled_tools
+
+        if not self.can(policies.READ):
+            return []
+        return [
+            tool
+            for tool in enabled_tools(self.space)
+            if tool_allowed(self, tool.manifest, tool, "read")  # type: ignore[attr-defined]
+        ]
 
 
 class _Verbs:
@@ -141,6 +161,16 @@ def space_access(request: HttpRequest, slug: str, verb: str = policies.READ) -> 
     return access
 
 
+def moved_redirect(request: HttpRequest, space: Space) -> HttpResponse:
+    """The same page at the space's current address, query string included."""
+    match = request.resolver_match
+    assert match is not None
+    url = reverse(match.view_name, kwargs={**match.kwargs, "slug": space.slug})
+    if request.GET:
+        url += "?" + request.GET.urlencode()
+    return HttpResponsePermanentRedirect(url)
+
+
 def with_space(verb: str = policies.READ) -> Callable[[SpaceView], Callable[..., HttpResponse]]:
     """Decorate a view taking ``(request, access, **kwargs)`` and routed with a ``slug``."""
 
@@ -149,13 +179,98 @@ def with_space(verb: str = policies.READ) -> Callable[[SpaceView], Callable[...,
         def wrapped(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
             try:
                 access = space_access(request, slug, verb)
+            except PermissionDenied:
+                # Someone anonymous who may know the space is asked to log in, not refused.
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise
             except SpaceMoved as moved:
-                match = request.resolver_match
-                assert match is not None
-                url = reverse(match.view_name, kwargs={**match.kwargs, "slug": moved.space.slug})
-                if request.GET:
-                    url += "?" + request.GET.urlencode()
-                return HttpResponsePermanentRedirect(url)
+                return moved_redirect(request, moved.space)
+            return view(request, access, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# Tools ----------------------------------------------------------------------------------------
+
+
+def tool_allowed(access: SpaceAccess, manifest: ToolManifest, tool: SpaceTool, verb: str) -> bool:
+    """A tool verb: the space must be readable, then the tool's matrix (narrowed by settings)."""
+    if verb not in manifest.verbs:
+        raise KeyError(f"Unknown verb {verb!r} for the {manifest.key!r} tool.")
+    if not tool.enabled or not access.can(policies.READ):
+        return False
+    if access.space.status != "open" and verb not in manifest.read_verbs:
+        return False
+    if access.role is None:
+        return verb in manifest.visitor_verbs and verb in manifest.read_verbs
+    roles = set(manifest.verbs[verb])
+    narrowed = (tool.settings or {}).get("verbs", {}).get(verb)
+    if narrowed is not None:
+        roles &= {Role(role) for role in narrowed if role in Role.values}
+    return access.role in roles
+
+
+@dataclass
+class ToolAccess:
+    space_access: SpaceAccess
+    tool: SpaceTool
+    manifest: ToolManifest
+
+    @property
+    def space(self) -> Space:
+        return self.space_access.space
+
+    @property
+    def user(self) -> Any:
+        return self.space_access.user
+
+    def can(self, verb: str) -> bool:
+        return tool_allowed(self.space_access, self.manifest, self.tool, verb)
+
+    def require(self, verb: str) -> None:
+        if not self.can(verb):
+            raise PermissionDenied
+
+
+def tool_access(request: HttpRequest, slug: str, tool_key: str, verb: str = "read") -> ToolAccess:
+    """Space first (404 for those who may not know it, 403 for those who may not read it), then
+    the tool: a disabled or missing tool is a 404 for readers, a verb the role lacks a 403.
+
+    Reading is checked before the tool is looked up, so that outsiders cannot tell which tools
+    a members-only space has enabled.
+    """
+    from coopilote.spaces import registry
+
+    access = space_access(request, slug, policies.READ)
+    manifest = registry.get(tool_key)
+    tool = SpaceTool.objects.filter(space=access.space, tool_key=tool_key, enabled=True).first()
+    if manifest is None or tool is None:
+        raise Http404
+    result = ToolAccess(space_access=access, tool=tool, manifest=manifest)
+    result.require(verb)
+    return result
+
+
+def with_tool(
+    tool_key: str, verb: str = "read"
+) -> Callable[[SpaceView], Callable[..., HttpResponse]]:
+    """Decorate a tool view taking ``(request, tool_access, **kwargs)``."""
+
+    def decorator(view: SpaceView) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+            try:
+                access = tool_access(request, slug, tool_key, verb)
+            except PermissionDenied:
+                # As for the space's own pages: someone anonymous is asked to log in.
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise
+            except SpaceMoved as moved:
+                return moved_redirect(request, moved.space)
             return view(request, access, **kwargs)
 
         return wrapped

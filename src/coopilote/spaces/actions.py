@@ -17,7 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -37,6 +38,7 @@ from coopilote.spaces.models import (
     Membership,
     SlugRedirect,
     Space,
+    SpaceTool,
     Status,
     Visibility,
     hash_token,
@@ -180,9 +182,7 @@ def space_create(
     return space
 
 
-def space_edit(
-    *, access: SpaceAccess, name: str, kind: str, field: str, description: str
-) -> Space:
+def space_edit(*, access: SpaceAccess, name: str, kind: str, field: str, description: str) -> Space:
     access.require(policies.EDIT)
     with transaction.atomic():
         space = _lock(access.space)
@@ -228,9 +228,16 @@ def space_configure(
     return access.space
 
 
+STATUS_EVENTS = {
+    Status.OPEN: "space.reopened",
+    Status.ARCHIVED: "space.archived",
+    Status.CLOSED: "space.closed",
+}
+
+
 def space_set_status(*, access: SpaceAccess, status: str) -> Space:
     """Archive (read-only, kept), close (hidden from all but owners) or reopen a space."""
-    access.require(policies.CONFIGURE)
+    access.require(policies.SET_STATUS)
     status = Status(status)
     with transaction.atomic():
         space = _lock(access.space)
@@ -240,7 +247,7 @@ def space_set_status(*, access: SpaceAccess, status: str) -> Space:
         space.status = status
         space.status_changed_at = timezone.now()
         space.save(update_fields=["status", "status_changed_at", "updated_at"])
-        _event(space, access.user, f"space.{status.value}", space, previous=previous)
+        _event(space, access.user, STATUS_EVENTS[status], space, previous=previous)
     _refresh(access.space, space)
     return access.space
 
@@ -286,18 +293,41 @@ def _add_member(
     return membership
 
 
+def _recheck(access: SpaceAccess, verb: str) -> SpaceAccess:
+    """The actor's rights read again once the space is locked.
+
+    A role lowered (or a membership removed) by a concurrent request must not still act.
+    """
+    fresh = access_for(access.space, access.user)
+    fresh.require(verb)
+    return fresh
+
+
+def role_change_verb(access: SpaceAccess) -> str:
+    """Facilitators manage roles; in an archived space only owners, to hand ownership over."""
+    if not access.can(policies.MANAGE_MEMBERS) and access.can(policies.MANAGE_OWNERS):
+        return policies.MANAGE_OWNERS
+    return policies.MANAGE_MEMBERS
+
+
+def may_change_role(access: SpaceAccess, current: Role, new_role: Role) -> bool:
+    if access.can(policies.MANAGE_MEMBERS):
+        return policies.may_change(access.role, current) and access.may_grant(new_role)
+    # An archived space is frozen, but a sole owner must be able to hand over before leaving.
+    return access.can(policies.MANAGE_OWNERS) and new_role == Role.OWNER
+
+
 def membership_change_role(*, access: SpaceAccess, membership_id: int, role: str) -> Membership:
-    access.require(policies.MANAGE_MEMBERS)
+    access.require(role_change_verb(access))
     new_role = Role(role)
     with transaction.atomic():
         space = _lock(access.space)
-        membership = Membership.objects.select_related("user").get(
-            pk=membership_id, space=space
-        )
+        access = _recheck(access, role_change_verb(access))
+        membership = Membership.objects.select_related("user").get(pk=membership_id, space=space)
         current = Role(membership.role)
         if current == new_role:
             return membership
-        if not (policies.may_change(access.role, current) and access.may_grant(new_role)):
+        if not may_change_role(access, current, new_role):
             raise PermissionDenied
         if current == Role.OWNER and _owner_count(space) <= 1:
             raise _last_owner_error()
@@ -320,9 +350,8 @@ def membership_remove(*, access: SpaceAccess, membership_id: int) -> None:
     access.require(policies.MANAGE_MEMBERS)
     with transaction.atomic():
         space = _lock(access.space)
-        membership = Membership.objects.select_related("user").get(
-            pk=membership_id, space=space
-        )
+        access = _recheck(access, policies.MANAGE_MEMBERS)
+        membership = Membership.objects.select_related("user").get(pk=membership_id, space=space)
         if not policies.may_change(access.role, Role(membership.role)):
             raise PermissionDenied
         _remove(space, membership, actor=access.user, kind="member.removed")
@@ -351,8 +380,13 @@ def _remove(space: Space, membership: Membership, *, actor: Any, kind: str) -> N
 
 def membership_set_represents(*, access: SpaceAccess, represents: str) -> Membership:
     """A member states which organisation they speak for in this space."""
-    if access.membership is None:
+    from coopilote.core.text import clean_plain_text
+
+    if access.membership is None or not access.space.is_open:
         raise PermissionDenied
+    represents = clean_plain_text(represents)
+    if len(represents) > Membership._meta.get_field("represents").max_length:  # type: ignore[operator]
+        raise ValidationError(_("The organisation's name is too long."), code="max_length")
     with transaction.atomic():
         Membership.objects.filter(pk=access.membership.pk).update(represents=represents)
     access.membership.represents = represents
@@ -367,18 +401,32 @@ def sole_owned_spaces(user: User) -> list[Space]:
         .exclude(user=user)
         .values("space_id")
     )
-    return list(
-        Space.objects.filter(pk__in=owned).exclude(pk__in=others).exclude(status=Status.CLOSED)
-    )
+    # Closed spaces count too: without an owner nobody could ever reopen them.
+    return list(Space.objects.filter(pk__in=owned).exclude(pk__in=others))
 
 
 def forget_member(user: User) -> None:
-    """Account deletion: memberships, requests and answered invitations lose the person."""
+    """Account deletion: memberships and join requests lose the person.
+
+    The spaces the person owns are locked (as for role changes) and checked again, so that an
+    owner leaving one of them at the same moment cannot leave it without an owner.
+    """
+    owned = Membership.objects.filter(user=user, role=Role.OWNER).values("space_id")
+    list(Space.objects.select_for_update().filter(pk__in=owned).order_by("pk"))
+    if sole_owned_spaces(user):
+        from coopilote.spaces.handlers import sole_owner_blockers
+
+        raise ValidationError(sole_owner_blockers(user), code="sole_owner")
     for membership in Membership.objects.filter(user=user).select_related("space"):
         Space.objects.filter(pk=membership.space_id).update(member_count=F("member_count") - 1)
         _event(membership.space, None, "member.left", membership, role=membership.role)
     Membership.objects.filter(user=user).delete()
     JoinRequest.objects.filter(user=user).delete()
+    # Pending invitations to the person's addresses would keep those addresses for a month.
+    from allauth.account.models import EmailAddress
+
+    addresses = EmailAddress.objects.filter(user=user).values("email")
+    Invitation.objects.filter(email__in=addresses, status=InvitationStatus.PENDING).delete()
 
 
 # Invitations ----------------------------------------------------------------------------------
@@ -399,11 +447,20 @@ def invitations_left_today(actor: User) -> int:
 
 def invitation_problems(access: SpaceAccess, rows: list[InvitationRow]) -> dict[int, str]:
     """Per-row reasons why an invitation cannot be sent (row index → message)."""
+    from allauth.account.models import EmailAddress
+
     emails = [row.email.lower() for row in rows]
+    # Account addresses keep the case people typed; a member may also own a second address.
     members = set(
-        Membership.objects.filter(space=access.space, user__email__in=emails).values_list(
-            "user__email", flat=True
-        )
+        Membership.objects.filter(space=access.space)
+        .annotate(address=Lower("user__email"))
+        .filter(address__in=emails)
+        .values_list("address", flat=True)
+    ) | set(
+        EmailAddress.objects.filter(user__memberships__space=access.space, verified=True)
+        .annotate(address=Lower("email"))
+        .filter(address__in=emails)
+        .values_list("address", flat=True)
     )
     pending = set(
         Invitation.objects.filter(
@@ -437,6 +494,7 @@ def invitations_send(
         raise ValidationError(_("There is nobody to invite."), code="empty")
     with transaction.atomic():
         space = _lock(access.space)
+        access = _recheck(access, policies.INVITE)
         left = invitations_left_today(access.user)
         if len(rows) > left:
             raise ValidationError(
@@ -497,6 +555,7 @@ def invitation_resend(*, access: SpaceAccess, invitation_id: int) -> Invitation:
     access.require(policies.INVITE)
     with transaction.atomic():
         _lock(access.space)
+        access = _recheck(access, policies.INVITE)
         invitation = _pending_invitation(access, invitation_id)
         if invitation.send_count >= settings.SPACES_INVITATION_MAX_SENDS:
             raise ValidationError(
@@ -520,6 +579,7 @@ def invitation_revoke(*, access: SpaceAccess, invitation_id: int) -> Invitation:
     access.require(policies.INVITE)
     with transaction.atomic():
         _lock(access.space)
+        access = _recheck(access, policies.INVITE)
         invitation = _pending_invitation(access, invitation_id)
         invitation.status = InvitationStatus.REVOKED
         invitation.answered_at = timezone.now()
@@ -528,7 +588,7 @@ def invitation_revoke(*, access: SpaceAccess, invitation_id: int) -> Invitation:
     return invitation
 
 
-class InvitationUnusable(Exception):  # noqa: N818 - carries the reason shown to the person
+class InvitationUnusable(Exception):  # carries the reason shown to the person
     def __init__(self, reason: str, invitation: Invitation | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -633,6 +693,10 @@ def join_request_create(*, access: SpaceAccess, message: str = "") -> JoinReques
         raise PermissionDenied
     with transaction.atomic():
         space = _lock(access.space)
+        if Membership.objects.filter(space=space, user=access.user).exists():
+            raise ValidationError(
+                _("You are already a member of this space."), code="already_member"
+            )
         if JoinRequest.objects.filter(
             space=space, user=access.user, status=JoinRequestStatus.PENDING
         ).exists():
@@ -646,11 +710,24 @@ def join_request_create(*, access: SpaceAccess, message: str = "") -> JoinReques
     return join_request
 
 
-def join_request_withdraw(*, access: SpaceAccess) -> None:
+def join_request_withdraw(*, access: SpaceAccess) -> bool:
+    """Withdraw the person's pending request; False when there was none."""
+    if not access.is_authenticated:
+        raise PermissionDenied
+    access.require(policies.SEE_CARD)
     with transaction.atomic():
-        JoinRequest.objects.filter(
-            space=access.space, user=access.user, status=JoinRequestStatus.PENDING
-        ).update(status=JoinRequestStatus.WITHDRAWN, decided_at=timezone.now())
+        join_request = (
+            JoinRequest.objects.select_for_update()
+            .filter(space=access.space, user=access.user, status=JoinRequestStatus.PENDING)
+            .first()
+        )
+        if join_request is None:
+            return False
+        join_request.status = JoinRequestStatus.WITHDRAWN
+        join_request.decided_at = timezone.now()
+        join_request.save(update_fields=["status", "decided_at"])
+        _event(access.space, access.user, "join_request.withdrawn", join_request)
+    return True
 
 
 def join_request_decide(
@@ -681,10 +758,134 @@ def join_request_decide(
         if accept:
             _add_member(space, join_request.user, granted, actor=access.user, how="request")
         else:
-            _event(space, access.user, "join_request.refused", join_request)
-        notifications.join_request_decided(join_request)
+            _event(
+                space, access.user, "join_request.refused", join_request, user=join_request.user_id
+            )
+        notifications.join_request_decided(join_request, role=granted)
     return join_request
 
 
 def space_url(space: Space) -> str:
     return settings.SITE_URL + reverse("spaces:detail", args=[space.slug])
+
+
+# Tools ----------------------------------------------------------------------------------------
+# A tool is enabled in a space by a SpaceTool row; disabling keeps the row (and the tool's
+# content) and only hides it. Every change holds the space lock, so positions stay consistent.
+
+TOOL_MOVES = ("up", "down")
+
+
+def _manifest(tool_key: str) -> Any:
+    from coopilote.spaces import registry
+
+    manifest = registry.get(tool_key)
+    if manifest is None:
+        raise ValidationError(_("There is no tool called “%(key)s”.") % {"key": tool_key})
+    return manifest
+
+
+def _space_tool(space: Space, tool_key: str) -> SpaceTool:
+    tool = SpaceTool.objects.filter(space=space, tool_key=tool_key).first()
+    if tool is None:
+        raise ValidationError(_("This tool is not enabled in the space."), code="tool_not_enabled")
+    return tool
+
+
+def space_tool_enable(*, access: SpaceAccess, tool_key: str) -> SpaceTool:
+    """Enable a registered tool: a new one goes last, a disabled one comes back where it was."""
+    access.require(policies.MANAGE_TOOLS)
+    manifest = _manifest(tool_key)
+    with transaction.atomic():
+        space = _lock(access.space)
+        access = _recheck(access, policies.MANAGE_TOOLS)
+        tool = SpaceTool.objects.filter(space=space, tool_key=tool_key).first()
+        if tool is not None and tool.enabled:
+            return tool
+        if tool is None:
+            last = SpaceTool.objects.filter(space=space).aggregate(last=Max("position"))["last"]
+            tool = SpaceTool.objects.create(
+                space=space,
+                tool_key=manifest.key,
+                slug=manifest.slug,
+                title=str(manifest.verbose_name)[: SpaceTool._meta.get_field("title").max_length],  # type: ignore[index]
+                position=0 if last is None else last + 1,
+            )
+        else:
+            tool.enabled = True
+            tool.save(update_fields=["enabled"])
+        _event(space, access.user, "tool.enabled", tool, tool=tool_key)
+    return tool
+
+
+def space_tool_disable(*, access: SpaceAccess, tool_key: str) -> SpaceTool:
+    """Hide a tool: its pages answer 404, its content is kept for when it is enabled again."""
+    access.require(policies.MANAGE_TOOLS)
+    with transaction.atomic():
+        space = _lock(access.space)
+        access = _recheck(access, policies.MANAGE_TOOLS)
+        tool = _space_tool(space, tool_key)
+        if not tool.enabled:
+            return tool
+        tool.enabled = False
+        tool.save(update_fields=["enabled"])
+        _event(space, access.user, "tool.disabled", tool, tool=tool_key)
+    return tool
+
+
+def space_tool_rename(*, access: SpaceAccess, tool_key: str, title: str) -> SpaceTool:
+    """The name the space gives the tool; its address stays the manifest's, so links hold."""
+    from coopilote.core.text import clean_plain_text
+
+    access.require(policies.MANAGE_TOOLS)
+    title = clean_plain_text(title)
+    max_length = SpaceTool._meta.get_field("title").max_length
+    if not title:
+        raise ValidationError(_("Give the tool a name."), code="required")
+    if len(title) > max_length:  # type: ignore[operator]
+        raise ValidationError(
+            _("%(max)d characters at most (this name has %(count)d).")
+            % {"max": max_length, "count": len(title)},
+            code="max_length",
+        )
+    with transaction.atomic():
+        space = _lock(access.space)
+        access = _recheck(access, policies.MANAGE_TOOLS)
+        tool = _space_tool(space, tool_key)
+        if tool.title == title:
+            return tool
+        previous, tool.title = tool.title, title
+        tool.save(update_fields=["title"])
+        _event(space, access.user, "tool.renamed", tool, tool=tool_key, previous=previous)
+    return tool
+
+
+def space_tool_move(*, access: SpaceAccess, tool_key: str, direction: str) -> SpaceTool:
+    """One step up or down among the space's tools (disabled ones keep their place)."""
+    if direction not in TOOL_MOVES:
+        raise ValidationError(_("Unknown direction."), code="direction")
+    access.require(policies.MANAGE_TOOLS)
+    with transaction.atomic():
+        space = _lock(access.space)
+        access = _recheck(access, policies.MANAGE_TOOLS)
+        tools = list(SpaceTool.objects.filter(space=space).order_by("position", "pk"))
+        index = next((i for i, tool in enumerate(tools) if tool.tool_key == tool_key), None)
+        if index is None:
+            raise ValidationError(
+                _("This tool is not enabled in the space."), code="tool_not_enabled"
+            )
+        # Among enabled tools: swapping with a hidden neighbour would look like nothing happened.
+        step = -1 if direction == "up" else 1
+        other = index + step
+        while 0 <= other < len(tools) and not tools[other].enabled:
+            other += step
+        if not 0 <= other < len(tools):
+            return tools[index]
+        tools[index], tools[other] = tools[other], tools[index]
+        for position, tool in enumerate(tools):
+            if tool.position != position:
+                tool.position = position
+                SpaceTool.objects.filter(pk=tool.pk).update(position=position)
+        moved = tools[other]
+        _event(space, access.user, "tool.moved", moved, tool=tool_key, direction=direction)
+    return moved

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -48,7 +49,9 @@ class SpaceCreateForm(SpaceFieldsMixin):
         label=gettext_lazy("Web address"),
         required=False,
         max_length=60,
-        help_text=gettext_lazy("Leave empty to derive it from the name. ") + SLUG_HELP,
+        help_text=format_lazy(
+            "{}{}", gettext_lazy("Leave empty to derive it from the name. "), SLUG_HELP
+        ),
     )
     visibility = forms.ChoiceField(
         label=gettext_lazy("Visibility"),
@@ -105,7 +108,3 @@ class SpaceSettingsForm(forms.Form):
         slug = self.cleaned_data["slug"].strip().lower()
         validate_slug(slug)
         return slug
-
-
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=[("open", "open"), ("archived", "archived"), ("closed", "closed")])

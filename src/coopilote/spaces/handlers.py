@@ -16,10 +16,7 @@ def sole_owner_blockers(user: User) -> list[str]:
     from coopilote.spaces.actions import sole_owned_spaces
 
     return [
-        _(
-            "You are the only owner of “%(space)s”: make someone else owner, "
-            "or close the space, first."
-        )
+        _("You are the only owner of “%(space)s”: make someone else owner of it first.")
         % {"space": space.name}
         for space in sole_owned_spaces(user)
     ]

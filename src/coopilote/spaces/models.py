@@ -282,3 +282,32 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.space}"
+
+
+class SpaceTool(models.Model):
+    """A tool of the registry enabled in one space; disabling hides it and keeps its content."""
+
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="tools", verbose_name=_("space")
+    )
+    tool_key = models.CharField(_("tool"), max_length=40)
+    title = models.CharField(_("title"), max_length=80)
+    # The manifest's slug: tool addresses are fixed so that links never break.
+    slug = models.SlugField(_("web address"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    # Per-space options; "verbs" may only narrow the manifest's role matrix.
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tool of a space")
+        verbose_name_plural = _("tools of spaces")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["space", "tool_key"], name="spacetool_once_per_space"),
+            models.UniqueConstraint(fields=["space", "slug"], name="spacetool_slug_per_space"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.space})"

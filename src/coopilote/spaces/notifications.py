@@ -1,4 +1,4 @@
-"""Mail about memberships. Called inside the action's transaction: the outbox row commits with it."""
+"""Mail about memberships, sent inside the action's transaction: the outbox row commits with it."""
 
 from __future__ import annotations
 
@@ -85,7 +85,10 @@ def join_request_received(join_request: Any) -> None:
         )
 
 
-def join_request_decided(join_request: Any) -> None:
+def join_request_decided(join_request: Any, role: str = "member") -> None:
+    from coopilote.spaces.policies import Role
+
+    role_label = Role(role).label
     send_to_user(
         user=join_request.user,
         kind=MEMBERSHIP,
@@ -94,6 +97,7 @@ def join_request_decided(join_request: Any) -> None:
             "space": join_request.space,
             "join_request": join_request,
             "accepted": join_request.status == "accepted",
+            "role_label": role_label,
             "space_url": _space_url(join_request.space),
         },
     )

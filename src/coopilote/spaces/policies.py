@@ -29,7 +29,8 @@ RANKS = {Role.OBSERVER: 1, Role.MEMBER: 2, Role.FACILITATOR: 3, Role.OWNER: 4}
 READ = "space.read"  # the space's content, member-only pages included
 SEE_CARD = "space.see_card"  # name and description, as listed on the home page
 EDIT = "space.edit"  # name, description, kind, field
-CONFIGURE = "space.configure"  # visibility, address, directory setting, archive, close, reopen
+CONFIGURE = "space.configure"  # visibility, address, directory setting
+SET_STATUS = "space.set_status"  # archive, close, reopen
 CREATE_CHILD = "space.create_child"
 ASK_TO_JOIN = "space.ask_to_join"
 LEAVE = "space.leave"
@@ -37,6 +38,7 @@ SEE_DIRECTORY = "members.see_directory"
 INVITE = "members.invite"
 MANAGE_MEMBERS = "members.manage"  # roles up to facilitator, removals, join requests
 MANAGE_OWNERS = "members.manage_owners"  # give or take ownership
+MANAGE_TOOLS = "space.manage_tools"  # enable, disable, rename and order tools
 
 _EVERY_ROLE = frozenset(Role)
 _FACILITATORS = frozenset({Role.OWNER, Role.FACILITATOR})
@@ -52,7 +54,9 @@ MATRIX: dict[str, frozenset[Role]] = {
     CREATE_CHILD: _FACILITATORS,
     INVITE: _FACILITATORS,
     MANAGE_MEMBERS: _FACILITATORS,
+    MANAGE_TOOLS: _FACILITATORS,
     CONFIGURE: _OWNERS,
+    SET_STATUS: _OWNERS,
     MANAGE_OWNERS: _OWNERS,
     ASK_TO_JOIN: frozenset(),
 }
@@ -64,9 +68,11 @@ VISITOR_VERBS: dict[str, frozenset[str]] = {
     "secret": frozenset(),
 }
 
-# Verbs that still work once a space is archived (read-only) or closed (owners only).
-ARCHIVED_VERBS = frozenset({SEE_CARD, READ, SEE_DIRECTORY, LEAVE, CONFIGURE, MANAGE_OWNERS})
-CLOSED_VERBS = frozenset({SEE_CARD, READ, CONFIGURE})
+# Verbs that still work once a space is archived (read-only) or closed (owners only). Its
+# settings are frozen too; owners can only change its status (reopen, close) and, while archived,
+# hand ownership over (so that a sole owner can still leave or delete their account).
+ARCHIVED_VERBS = frozenset({SEE_CARD, READ, SEE_DIRECTORY, LEAVE, SET_STATUS, MANAGE_OWNERS})
+CLOSED_VERBS = frozenset({SEE_CARD, READ, SET_STATUS})
 
 # Settings that tighten the matrix for one space.
 DIRECTORY_FOR_FACILITATORS = _FACILITATORS

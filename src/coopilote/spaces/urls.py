@@ -1,13 +1,13 @@
 from django.urls import path
 
-from coopilote.spaces.views import directory, invitations, members, spaces
+from coopilote.spaces.views import directory, invitations, members, spaces, tools
 
 app_name = "spaces"
 
 # Addresses under /s/<slug>/ that are the platform's own; tool slugs may not take them.
 RESERVED_SUBPATHS = frozenset(
     {"modifier", "parametres", "statut", "quitter", "rejoindre", "demandes", "membres",
-     "invitations", "journal"}
+     "invitations", "journal", "outils"}
 )  # fmt: skip
 
 urlpatterns = [
@@ -40,6 +40,7 @@ urlpatterns = [
     path("s/<slug:slug>/journal/", members.log, name="membership_log"),
     # Directory ("qui sait quoi")
     path("s/<slug:slug>/membres/", directory.directory, name="directory"),
+    path("s/<slug:slug>/membres/ma-fiche/", directory.my_card, name="my_card"),
     path("s/<slug:slug>/membres/<int:user_id>/", directory.member, name="member"),
     # Invitations
     path("s/<slug:slug>/invitations/", invitations.pending, name="invitations"),
@@ -60,4 +61,10 @@ urlpatterns = [
         invitations.answer_listed,
         name="invitation_answer",
     ),
+    # Tools of a space
+    path("s/<slug:slug>/outils/", tools.tools, name="tools"),
+    path("s/<slug:slug>/outils/<str:tool_key>/activer/", tools.enable, name="tool_enable"),
+    path("s/<slug:slug>/outils/<str:tool_key>/desactiver/", tools.disable, name="tool_disable"),
+    path("s/<slug:slug>/outils/<str:tool_key>/renommer/", tools.rename, name="tool_rename"),
+    path("s/<slug:slug>/outils/<str:tool_key>/deplacer/", tools.move, name="tool_move"),
 ]

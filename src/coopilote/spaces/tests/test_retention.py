@@ -25,7 +25,7 @@ def test_old_unused_invitations_are_purged_and_recent_or_accepted_ones_kept(
     owner = space.memberships.get().user
     access = access_for(space, owner)
     rows = [InvitationRow(email=f"p{n}@example.org") for n in range(4)]
-    expired, revoked, accepted, recent = actions.invitations_send(access=access, rows=rows)
+    _expired, revoked, accepted, recent = actions.invitations_send(access=access, rows=rows)
     actions.invitation_revoke(access=access, invitation_id=revoked.pk)
     Invitation.objects.filter(pk=accepted.pk).update(status=InvitationStatus.ACCEPTED)
 

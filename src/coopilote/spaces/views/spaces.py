@@ -10,12 +10,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from coopilote.accounts.models import User
 from coopilote.spaces import actions, policies, selectors
 from coopilote.spaces.access import SpaceAccess, with_space
 from coopilote.spaces.forms import SpaceCreateForm, SpaceEditForm, SpaceSettingsForm
 from coopilote.spaces.models import Status
 
 HOME_PAGE_SIZE = 24
+
+
+def _current_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -46,20 +53,20 @@ def create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if parent_slug := request.GET.get("parent"):
         initial["parent"] = parents.filter(slug=parent_slug).first()
-    form = SpaceCreateForm(request.POST or None, parents=parents, initial=initial)
+    data = request.POST if request.method == "POST" else None
+    form = SpaceCreateForm(data, parents=parents, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            space = actions.space_create(actor=request.user, **form.cleaned_data)
+            space = actions.space_create(actor=_current_user(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(
-                request, _("The space “%(name)s” is open. Invite its members.") % {"name": space.name}
+                request,
+                _("The space “%(name)s” is open. Invite its members.") % {"name": space.name},
             )
             return redirect(space)
-    return render(
-        request, "spaces/create.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return render(request, "spaces/create.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @with_space(policies.SEE_CARD)
@@ -82,7 +89,7 @@ def detail(request: HttpRequest, access: SpaceAccess) -> HttpResponse:
 def edit(request: HttpRequest, access: SpaceAccess) -> HttpResponse:
     space = access.space
     form = SpaceEditForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "name": space.name,
             "kind": space.kind,
@@ -102,12 +109,15 @@ def edit(request: HttpRequest, access: SpaceAccess) -> HttpResponse:
     )
 
 
-@with_space(policies.CONFIGURE)
+@with_space(policies.SET_STATUS)
 @require_http_methods(["GET", "POST"])
 def settings_view(request: HttpRequest, access: SpaceAccess) -> HttpResponse:
+    """Owners' settings; once archived or closed, only the status can change (the page stays)."""
     space = access.space
+    if request.method == "POST":
+        access.require(policies.CONFIGURE)
     form = SpaceSettingsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "slug": space.slug,
             "visibility": space.visibility,
@@ -125,7 +135,12 @@ def settings_view(request: HttpRequest, access: SpaceAccess) -> HttpResponse:
     return render(
         request,
         "spaces/settings.html",
-        {"form": form, "access": access, "space": space, "statuses": Status},
+        {
+            "form": form if access.can(policies.CONFIGURE) else None,
+            "access": access,
+            "space": space,
+            "statuses": Status,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -139,7 +154,7 @@ STATUS_MESSAGES = {
 }
 
 
-@with_space(policies.CONFIGURE)
+@with_space(policies.SET_STATUS)
 @require_http_methods(["GET", "POST"])
 def change_status(request: HttpRequest, access: SpaceAccess, status: str) -> HttpResponse:
     """Archive, close or reopen, after a confirmation page."""
@@ -169,9 +184,7 @@ def leave(request: HttpRequest, access: SpaceAccess) -> HttpResponse:
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            messages.success(
-                request, _("You left “%(name)s”.") % {"name": access.space.name}
-            )
+            messages.success(request, _("You left “%(name)s”.") % {"name": access.space.name})
             return redirect("home")
     return render(
         request,

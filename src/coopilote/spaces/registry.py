@@ -1,0 +1,117 @@
+"""The tool registry: how a cooperative tool plugs into a space.
+
+A tool is a Django app under ``coopilote/tools/<key>/`` that declares one ``ToolManifest`` and
+registers it from its ``AppConfig.ready()``::
+
+    registry.register(ToolManifest(key="external", ...))
+
+The manifest is the whole contract between the tool and the platform:
+
+- ``key``: stable identifier (lower-case letters and underscores), used in the database, in
+  activity event kinds (``<key>.<object>.<verb>``) and in URL names (``<key>:<name>``).
+- ``slug``: the tool's address inside a space, ``/s/<space>/<slug>/``; fixed, so that links
+  never break (the title shown in the space can be renamed freely).
+- ``urls``: dotted path of the module whose ``urlpatterns`` are mounted under that address;
+  every view receives ``slug`` (the space) and resolves access with ``tool_access``.
+- ``verbs``: the tool's own role matrix, verb → roles allowed (``read`` is required); a space
+  may tighten it through the SpaceTool's settings (``{"verbs": {"create": ["owner"]}}``), never
+  loosen it. ``visitor_verbs`` lists what people without a role may do in a public space, and
+  ``read_verbs`` the verbs that change nothing (all an archived space allows).
+- ``event_kinds``: every activity kind the tool records, each with its participation class
+  (initiative, reaction, view, admin); recording an undeclared kind is an error.
+- ``usages``: the cooperative usages the tool serves (échanger, rédiger, partager, ...), read by
+  the diagnostic to recommend it.
+
+System checks (``spaces/checks.py``) validate every manifest at start-up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from coopilote.activity.models import Participation
+from coopilote.spaces.policies import Role
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z_]{1,38}$")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# The cooperative usages of the Outils-Réseaux / Animacoop catalogue (facilitation.md §1.10).
+USAGES: dict[str, Promise] = {
+    "exchange": _("exchange"),
+    "write": _("write together"),
+    "share": _("share documents and resources"),
+    "decide": _("decide and make decisions visible"),
+    "plan": _("plan events"),
+    "map": _("map initiatives"),
+    "watch": _("keep watch together"),
+    "learn": _("learn"),
+    "meet": _("get to know each other"),
+    "publish": _("publish and communicate outside"),
+}
+
+EVERY_ROLE = frozenset(Role)
+CONTRIBUTORS = frozenset({Role.OWNER, Role.FACILITATOR, Role.MEMBER})
+FACILITATORS = frozenset({Role.OWNER, Role.FACILITATOR})
+
+
+@dataclass(frozen=True)
+class EventKind:
+    key: str  # full kind, "<tool key>.<object>.<verb>"
+    participation: Participation
+    label: str | Promise
+
+
+@dataclass(frozen=True)
+class ToolManifest:
+    key: str
+    verbose_name: str | Promise
+    description: str | Promise
+    slug: str
+    urls: str
+    icon: str = "tool"
+    verbs: dict[str, frozenset[Role]] = field(default_factory=dict)
+    visitor_verbs: frozenset[str] = frozenset({"read"})
+    # Verbs that change nothing: the only ones left in an archived space.
+    read_verbs: frozenset[str] = frozenset({"read"})
+    event_kinds: tuple[EventKind, ...] = ()
+    usages: tuple[str, ...] = ()
+    enabled_by_default: bool = False
+
+    def kind(self, key: str) -> EventKind:
+        for kind in self.event_kinds:
+            if kind.key == key:
+                return kind
+        raise KeyError(f"{key!r} is not declared in the manifest of the {self.key!r} tool.")
+
+
+_manifests: dict[str, ToolManifest] = {}
+_problems: list[str] = []
+
+
+def register(manifest: ToolManifest) -> None:
+    """Called from a tool's AppConfig.ready(); duplicates are reported by the system checks."""
+    if manifest.key in _manifests and _manifests[manifest.key] is not manifest:
+        _problems.append(f"Two tools declare the key {manifest.key!r}.")
+        return
+    _manifests[manifest.key] = manifest
+
+
+def unregister(key: str) -> None:
+    """For tests that register a temporary tool."""
+    _manifests.pop(key, None)
+
+
+def manifests() -> list[ToolManifest]:
+    return list(_manifests.values())
+
+
+def get(key: str) -> ToolManifest | None:
+    return _manifests.get(key)
+
+
+def registration_problems() -> list[str]:
+    return list(_problems)

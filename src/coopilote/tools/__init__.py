@@ -1,0 +1,1 @@
+"""Cooperative tools: one Django app per tool, each plugged in through its ToolManifest."""
