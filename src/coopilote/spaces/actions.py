@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -23,14 +23,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coopilote.accounts.models import User
-from coopilote.activity.models import Participation
 from coopilote.activity.recording import record
+from coopilote.activity.rollups import local_today
 from coopilote.core.markdown import render_markdown
-from coopilote.spaces import notifications, policies
+from coopilote.spaces import events, notifications, policies
 from coopilote.spaces.access import MAX_DEPTH, SpaceAccess, access_for
 from coopilote.spaces.models import (
+    MESSAGE_MAX,
+    WELCOME_MAX,
     Invitation,
     InvitationStatus,
     JoinRequest,
@@ -51,14 +54,9 @@ RESERVED_SLUGS = frozenset({"nouveau", "new", "admin", "api", "static", "media"}
 
 
 def _event(space: Space, actor: Any, kind: str, target: Any = None, **payload: Any) -> None:
-    record(
-        space=space,
-        actor=actor,
-        kind=f"spaces.{kind}",
-        participation=Participation.ADMIN,
-        target=target,
-        payload=payload,
-    )
+    """One event of a kind declared in ``spaces/events.py`` (its class comes from there)."""
+    declared = events.kind(f"spaces.{kind}")  # an undeclared kind is a programming error
+    record(space=space, actor=actor, kind=declared.key, target=target, payload=payload)
 
 
 def _lock(space: Space) -> Space:
@@ -200,9 +198,18 @@ def space_edit(*, access: SpaceAccess, name: str, kind: str, field: str, descrip
 
 
 def space_configure(
-    *, access: SpaceAccess, slug: str, visibility: str, directory_visibility: str
+    *,
+    access: SpaceAccess,
+    slug: str,
+    visibility: str,
+    directory_visibility: str,
+    reading_measurement: bool | None = None,
 ) -> Space:
-    """Owners' settings. A new address keeps the old one as a permanent redirect."""
+    """Owners' settings. A new address keeps the old one as a permanent redirect.
+
+    Turning reading measurement on or off is recorded as its own event, shown to every reader
+    of the space: members are told (DESIGN).
+    """
     access.require(policies.CONFIGURE)
     with transaction.atomic():
         space = _lock(access.space)
@@ -221,9 +228,24 @@ def space_configure(
         if directory_visibility != space.directory_visibility:
             changes["directory_visibility"] = [space.directory_visibility, directory_visibility]
             space.directory_visibility = directory_visibility
+        measuring = space.reading_measurement
+        if reading_measurement is not None and reading_measurement != measuring:
+            space.reading_measurement = reading_measurement
+        if changes or space.reading_measurement != measuring:
+            space.save(
+                update_fields=[
+                    "slug",
+                    "visibility",
+                    "directory_visibility",
+                    "reading_measurement",
+                    "updated_at",
+                ]
+            )
         if changes:
-            space.save(update_fields=["slug", "visibility", "directory_visibility", "updated_at"])
             _event(space, access.user, "space.configured", space, changes=changes)
+        if space.reading_measurement != measuring:
+            turned = "reading.turned_on" if space.reading_measurement else "reading.turned_off"
+            _event(space, access.user, turned, space)
     _refresh(access.space, space)
     return access.space
 
@@ -498,9 +520,12 @@ def invitations_send(
         left = invitations_left_today(access.user)
         if len(rows) > left:
             raise ValidationError(
-                _(
+                ngettext(
+                    "You can send %(left)d more invitation today (%(limit)d a day); "
+                    "this list has %(count)d.",
                     "You can send %(left)d more invitations today (%(limit)d a day); "
-                    "this list has %(count)d."
+                    "this list has %(count)d.",
+                    left,
                 )
                 % {
                     "left": left,
@@ -889,3 +914,117 @@ def space_tool_move(*, access: SpaceAccess, tool_key: str, direction: str) -> Sp
         moved = tools[other]
         _event(space, access.user, "tool.moved", moved, tool=tool_key, direction=direction)
     return moved
+
+
+# The space's home page (gare centrale) ---------------------------------------------------------
+
+HOME_BLOCKS = ("welcome", "start_here", "message")
+HOME_BLOCK_LIMITS = {
+    "welcome": WELCOME_MAX,
+    "start_here": WELCOME_MAX,
+    "message": MESSAGE_MAX,
+}
+# A member's visit is noted at most this often: most page views cost no write at all.
+SEEN_EVERY = timedelta(minutes=5)
+# A pause longer than this starts a new visit; "new since your last visit" then moves on.
+VISIT_GAP = timedelta(hours=1)
+
+
+def space_home_edit(
+    *, access: SpaceAccess, block: str, text: str, until: date | None = None
+) -> Space:
+    """Write one block of the home page (welcome, start here, message of the moment).
+
+    The Markdown is rendered and sanitised once, here. An empty message takes the message
+    down; ``until`` (the last day it is shown) only applies to the message.
+    """
+    from coopilote.core.text import INVISIBLE
+
+    if block not in HOME_BLOCKS:
+        raise ValueError(f"Unknown home block {block!r}.")
+    access.require(policies.EDIT)
+    text = INVISIBLE.sub("", text or "").strip()
+    limit = HOME_BLOCK_LIMITS[block]
+    if len(text) > limit:
+        raise ValidationError(
+            _("%(max)d characters at most (this text has %(count)d).")
+            % {"max": limit, "count": len(text)},
+            code="max_length",
+        )
+    if block != "message" or not text:
+        until = None
+    if until is not None and until < local_today():
+        raise ValidationError(
+            _("The last day to show the message cannot be in the past."), code="until_past"
+        )
+    with transaction.atomic():
+        space = _lock(access.space)
+        access = _recheck(access, policies.EDIT)
+        html = render_markdown(text) if text else ""
+        if block == "message":
+            if text == space.message and until == space.message_until:
+                return access.space
+            kind = "message.posted" if text else "message.removed"
+            space.message, space.message_html, space.message_until = text, html, until
+            space.message_at = timezone.now() if text else None
+            fields = ["message", "message_html", "message_until", "message_at"]
+        else:
+            if text == getattr(space, block):
+                return access.space
+            kind = f"{block}.edited"
+            setattr(space, block, text)
+            setattr(space, f"{block}_html", html)
+            fields = [block, f"{block}_html"]
+        space.save(update_fields=[*fields, "updated_at"])
+        _event(space, access.user, kind, space)
+    _refresh(access.space, space)
+    return access.space
+
+
+def membership_seen(*, access: SpaceAccess, now: datetime | None = None) -> bool:
+    """The member opened the space's home page: note it, at most once every SEEN_EVERY.
+
+    No query at all when the membership (loaded by the access door) was touched less than
+    SEEN_EVERY ago; otherwise one conditional UPDATE on the value read, so that two tabs cannot
+    both move the visit on. Not an activity event: the page view itself is not participation.
+    Returns whether the visit was noted; the loaded membership is updated to match.
+    """
+    membership = access.membership
+    if membership is None:
+        return False
+    now = now or timezone.now()
+    last = membership.last_seen_at
+    if last is not None and now - last < SEEN_EVERY:
+        return False
+    previous = membership.previous_visit_at
+    if last is not None and now - last >= VISIT_GAP:
+        previous = last
+    rows = Membership.objects.filter(pk=membership.pk)
+    if last is None:
+        rows = rows.filter(last_seen_at__isnull=True)
+    else:
+        rows = rows.filter(last_seen_at=last)
+    if not rows.update(last_seen_at=now, previous_visit_at=previous):
+        return False
+    membership.last_seen_at, membership.previous_visit_at = now, previous
+    return True
+
+
+def membership_set_reading_opt_out(*, access: SpaceAccess, opt_out: bool) -> Membership:
+    """A member refuses (or accepts again) that their reading be measured in this space.
+
+    Allowed whatever the space's setting, so that one can refuse before it is turned on, and in
+    an archived space too: it changes nothing of the space, only what is recorded about oneself.
+    """
+    if access.membership is None:
+        raise PermissionDenied
+    access.require(policies.READ)
+    with transaction.atomic():
+        changed = Membership.objects.filter(
+            pk=access.membership.pk, reading_opt_out=not opt_out
+        ).update(reading_opt_out=opt_out)
+        if changed:
+            kind = "member.reading_opted_out" if opt_out else "member.reading_opted_in"
+            _event(access.space, access.user, kind, access.membership)
+    access.membership.reading_opt_out = opt_out
+    return access.membership

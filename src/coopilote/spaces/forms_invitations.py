@@ -51,7 +51,7 @@ class InviteForm(forms.Form):
         max_length=LIST_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
         help_text=gettext_lazy(
-            "One person a line: “camille@example.org”, “Camille Dupont "
+            "One person per line: “camille@example.org”, “Camille Dupont "
             "&lt;camille@example.org&gt;” or “camille@example.org; Camille Dupont; member”. "
             "Roles: owner, facilitator, member, observer (in French or English)."
         ),

@@ -127,5 +127,5 @@ def move(request: HttpRequest, access: SpaceAccess, tool_key: str) -> HttpRespon
         )
     except ValidationError as error:
         return _page(request, access, error)
-    messages.success(request, _("“%(title)s” is moved.") % {"title": tool.title})
+    messages.success(request, _("“%(title)s” has been moved.") % {"title": tool.title})
     return _back(access, tool_key)

@@ -15,7 +15,7 @@ MANIFEST = ToolManifest(
     verbose_name=_("External tools"),
     description=_(
         "The services the group already uses elsewhere (pad, video room, mailing list, shared "
-        "drive, chat...), each with its address, what it is for, how the group agreed to use "
+        "drive, chat…), each with its address, what it is for, how the group agreed to use "
         "it and who to ask for help."
     ),
     slug="outils-externes",
@@ -31,4 +31,5 @@ MANIFEST = ToolManifest(
         EventKind("external.tool.opened", Participation.VIEW, _("opened an external tool")),
     ),
     usages=("exchange", "write", "share", "meet"),
+    resolve_targets="coopilote.tools.external.selectors.feed_targets",
 )

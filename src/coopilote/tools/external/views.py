@@ -122,7 +122,7 @@ def move(request: HttpRequest, access: ToolAccess, tool_id: int) -> HttpResponse
     if direction not in (actions.UP, actions.DOWN):
         return HttpResponse(_("Unknown direction."), status=400, content_type="text/plain")
     card = actions.external_tool_move(access=access, tool_id=tool_id, direction=direction)
-    messages.success(request, _("“%(name)s” is moved.") % {"name": card.name})
+    messages.success(request, _("“%(name)s” has been moved.") % {"name": card.name})
     return redirect(_index_url(access, card))
 
 
