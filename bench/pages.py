@@ -4,7 +4,8 @@
 ``django_side.seed()``. ``user`` names one of the seeded users whose logged-in session is sent, or
 is None for an anonymous visitor. Every response must be 200 and, when checked (at warm-up and at
 the end), contain every ``expect`` text: a logged-in page that redirects to the login form, or
-renders it, fails the run instead of being measured.
+renders it, fails the run instead of being measured. ``requires`` names a fact that must be
+true for the page to be measured (a page that later work adds: skipped until it exists).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ class Page:
     user: str | None
     expect: tuple[str, ...]
     description: str
+    requires: str = ""
 
     def resolve(self, facts: dict[str, object]) -> Page:
         return Page(
@@ -27,6 +29,7 @@ class Page:
             user=self.user,
             expect=tuple(text.format(**facts) for text in self.expect),
             description=self.description,
+            requires=self.requires,
         )
 
 
@@ -95,5 +98,20 @@ PAGES: list[Page] = [
         user="member",
         expect=('class="card member-card"', 'value="{search}"'),
         description="member directory, text search",
+    ),
+    Page(
+        name="space",
+        path="/s/{network_slug}/",
+        user="member",
+        expect=("{network_name}", "{member_name}"),
+        description="gare centrale of the network: blocks, tools, recent activity of 1M events",
+    ),
+    Page(
+        name="feed",
+        path="/s/{network_slug}/activite/",
+        user="member",
+        expect=("{network_name}", "{member_name}"),
+        description="activity feed of the network, first page, over 1M events",
+        requires="has_feed",
     ),
 ]

@@ -17,7 +17,11 @@ What it does (quality.md §5.5 and §5.6):
 4. Prints a markdown table and writes reports/bench/<timestamp>.json.
 
     .venv/bin/python bench/run.py [--duration 10] [--rounds 5] [--pages profile,home]
-                                  [--workers 1] [--database sqlite|postgres]
+                                  [--workers 1] [--database sqlite|postgres] [--scale 1]
+
+Step 1 also seeds the activity log (1,000,000 events over 24 months at ``--scale 1``) and times
+the rebuild of every daily rollup (the ``rebuild_activity_rollups`` command) and the roll-up of
+one busy day, before the server starts; both times are printed above the table.
 
 Exit status: 0 when every response was a verified 200, 1 on errors, 130 when interrupted.
 """
@@ -545,6 +549,7 @@ def table(meta: dict[str, Any], results: list[dict[str, Any]]) -> str:
         f"{fmt(meta['slice_seconds'], 1)} s per page, each after "
         f"{fmt(meta['slice_seconds'] * BASELINE_SHARE, 1)} s of baseline; "
         f"worker RSS {fmt(meta['rss_mb_start'], 0)} → {fmt(meta['rss_mb_end'], 0)} MB",
+        f"- {activity_line(meta['activity'])}",
         "",
         "| page | path | session | SQL queries | req/s | p50 ms | p95 ms | p99 ms | errors "
         "| HTML bytes (gzip) | server CPU ms/req | p50 × baseline (round range) "
@@ -571,6 +576,17 @@ def table(meta: dict[str, Any], results: list[dict[str, Any]]) -> str:
             f"| {fmt(row['server_cpu_ms_per_request'])} | {ratio} | {cpu_ratio} |"
         )
     return "\n".join(lines)
+
+
+def activity_line(activity: dict[str, Any]) -> str:
+    return (
+        f"Activity: {activity['activity_events']:,} events over {activity['activity_days']} days "
+        f"for {activity['activity_members']:,} people, seeded in "
+        f"{fmt(activity['activity_seed_seconds'], 1)} s; rebuilding the rollups of "
+        f"{activity['rebuild_days']} days: {fmt(activity['rebuild_seconds'], 1)} s "
+        f"({activity['rollup_rows']:,} rows); rolling up one day ({activity['day']}, "
+        f"{activity['day_events']:,} events): {fmt(activity['day_seconds'], 3)} s"
+    )
 
 
 def git_description() -> str:
@@ -617,6 +633,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=PG_SERVER_DEFAULT,
         help=f"PostgreSQL server URL without database (default {PG_SERVER_DEFAULT})",
     )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="size of the seeded data: 1 = 2,000 members, 200 spaces, 1,000,000 activity "
+        "events; 0.001 for a tiny run",
+    )
     parser.add_argument("--no-report", action="store_true", help="do not write the JSON report")
     parser.add_argument("--list", action="store_true", help="list the pages and exit")
     args = parser.parse_args(argv)
@@ -628,6 +651,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("--warmup must be between 0 and 60 seconds")
     if not 1 <= args.workers <= 16:
         parser.error("--workers must be between 1 and 16")
+    if not 0 < args.scale <= 10:
+        parser.error("--scale must be more than 0 and at most 10")
     return args
 
 
@@ -683,11 +708,19 @@ def bench(args: argparse.Namespace, data_dir: Path, cleanup: list[Any]) -> int:
     run_step("migrate", [*manage, "migrate", "--no-input", "-v", "0"], env)
     run_step("createcachetable", [*manage, "createcachetable"], env)
     run_step("collectstatic", [*manage, "collectstatic", "--no-input", "-v", "0"], env)
-    seeded = django_side("seed", ["seed"], env)
+    seeded = django_side("seed", ["seed", str(args.scale)], env)
     meta.update(
         versions=seeded["versions"], database=seeded["database"], settings=seeded["settings"]
     )
-    pages = [page.resolve(seeded["facts"]) for page in selected]
+    rollups = django_side("activity rollups", ["rollups"], env)
+    meta["activity"] = {**seeded["activity"], **rollups}
+    log(activity_line(meta["activity"]))
+    skipped = [
+        page.name for page in selected if page.requires and not seeded["facts"].get(page.requires)
+    ]
+    if skipped:
+        log(f"not measured (not in this version yet): {', '.join(skipped)}")
+    pages = [page.resolve(seeded["facts"]) for page in selected if page.name not in skipped]
 
     server_cpu, client_cpu = cpu_plan(args.workers)
     server = Server(env, args.workers, server_cpu, data_dir / "gunicorn.log")

@@ -171,16 +171,17 @@ def moved_redirect(request: HttpRequest, space: Space) -> HttpResponse:
     return HttpResponsePermanentRedirect(url)
 
 
-def with_space(verb: str = policies.READ) -> Callable[[SpaceView], Callable[..., HttpResponse]]:
-    """Decorate a view taking ``(request, access, **kwargs)`` and routed with a ``slug``."""
+def _door(resolve: Callable[[HttpRequest, str], Any]) -> Callable[[SpaceView], SpaceView]:
+    """Decorator factory shared by space and tool views: ``resolve(request, slug)`` gives the
+    access object passed to the view. Anonymous people who may know the space are asked to
+    log in rather than refused; a former address redirects to the current one."""
 
-    def decorator(view: SpaceView) -> Callable[..., HttpResponse]:
+    def decorator(view: SpaceView) -> SpaceView:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
             try:
-                access = space_access(request, slug, verb)
+                access = resolve(request, slug)
             except PermissionDenied:
-                # Someone anonymous who may know the space is asked to log in, not refused.
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 raise
@@ -191,6 +192,11 @@ def with_space(verb: str = policies.READ) -> Callable[[SpaceView], Callable[...,
         return wrapped
 
     return decorator
+
+
+def with_space(verb: str = policies.READ) -> Callable[[SpaceView], SpaceView]:
+    """Decorate a view taking ``(request, access, **kwargs)`` and routed with a ``slug``."""
+    return _door(lambda request, slug: space_access(request, slug, verb))
 
 
 # Tools ----------------------------------------------------------------------------------------
@@ -254,25 +260,6 @@ def tool_access(request: HttpRequest, slug: str, tool_key: str, verb: str = "rea
     return result
 
 
-def with_tool(
-    tool_key: str, verb: str = "read"
-) -> Callable[[SpaceView], Callable[..., HttpResponse]]:
+def with_tool(tool_key: str, verb: str = "read") -> Callable[[SpaceView], SpaceView]:
     """Decorate a tool view taking ``(request, tool_access, **kwargs)``."""
-
-    def decorator(view: SpaceView) -> Callable[..., HttpResponse]:
-        @functools.wraps(view)
-        def wrapped(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
-            try:
-                access = tool_access(request, slug, tool_key, verb)
-            except PermissionDenied:
-                # As for the space's own pages: someone anonymous is asked to log in.
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                raise
-            except SpaceMoved as moved:
-                return moved_redirect(request, moved.space)
-            return view(request, access, **kwargs)
-
-        return wrapped
-
-    return decorator
+    return _door(lambda request, slug: tool_access(request, slug, tool_key, verb))

@@ -11,7 +11,9 @@ class SpacesConfig(AppConfig):
         from coopilote.accounts.actions import register_deletion
         from coopilote.core.demo import register_seeder
         from coopilote.core.tasks import register_purger
-        from coopilote.spaces import actions, checks, demo, handlers, notifications  # noqa: F401
+        from coopilote.spaces import actions, checks, demo, events, handlers, notifications  # noqa: F401
+
+        events.declare()
 
         register_purger("invitations", actions.purge_old_invitations)
         register_deletion(check=handlers.sole_owner_blockers, hook=actions.forget_member)

@@ -18,6 +18,8 @@ def manifest_errors(manifest: registry.ToolManifest) -> list[str]:
     problems = []
     if not registry.KEY_PATTERN.match(manifest.key):
         problems.append("its key must be 2-39 lower-case letters or underscores")
+    if manifest.key == "spaces":
+        problems.append("its key 'spaces' is the spaces app's own (spaces/events.py)")
     if not registry.SLUG_PATTERN.match(manifest.slug):
         problems.append(f"its slug {manifest.slug!r} is not a valid address part")
     if manifest.slug in RESERVED_SUBPATHS:
@@ -46,6 +48,13 @@ def manifest_errors(manifest: registry.ToolManifest) -> list[str]:
         seen.add(kind.key)
         if kind.participation not in Participation.values:
             problems.append(f"event kind {kind.key!r} has an unknown participation class")
+        if kind.audience not in (None, "read") and kind.audience not in manifest.verbs:
+            problems.append(f"event kind {kind.key!r} has an audience that is not among its verbs")
+    if manifest.resolve_targets:
+        try:
+            manifest.target_resolver()
+        except ImportError as exc:
+            problems.append(f"its target resolver cannot be imported ({exc})")
     unknown_usages = set(manifest.usages) - set(registry.USAGES)
     if unknown_usages:
         problems.append(f"unknown usages {sorted(unknown_usages)}")

@@ -103,6 +103,15 @@ class SpaceSettingsForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=gettext_lazy("The directory is never shown to people outside the space."),
     )
+    reading_measurement = forms.BooleanField(
+        label=gettext_lazy("Measure who reads what"),
+        required=False,
+        help_text=gettext_lazy(
+            "When on, the facilitators can see which members opened which content, to notice "
+            "who follows without speaking. Members are told on the space's page and each of "
+            "them can refuse. When off, only anonymous daily counts are kept."
+        ),
+    )
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].strip().lower()

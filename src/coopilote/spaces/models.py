@@ -47,6 +47,10 @@ class DirectoryVisibility(models.TextChoices):
     FACILITATORS = "facilitators", _("facilitators and owners only")
 
 
+WELCOME_MAX = 10_000
+MESSAGE_MAX = 1_000
+
+
 class Space(models.Model):
     """A network, working group, project or consultation: the tenant every tool lives in."""
 
@@ -88,6 +92,19 @@ class Space(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # The gare centrale (the space's home page): blocks the facilitators edit in place, in
+    # Markdown rendered and sanitised on save like the description.
+    welcome = models.TextField(_("welcome"), max_length=WELCOME_MAX, blank=True)
+    welcome_html = models.TextField(editable=False, blank=True)
+    start_here = models.TextField(_("start here"), max_length=WELCOME_MAX, blank=True)
+    start_here_html = models.TextField(editable=False, blank=True)
+    message = models.TextField(_("message of the moment"), max_length=MESSAGE_MAX, blank=True)
+    message_html = models.TextField(editable=False, blank=True)
+    message_at = models.DateTimeField(_("message posted at"), null=True, blank=True)
+    message_until = models.DateField(_("message shown until"), null=True, blank=True)
+    # DESIGN: per-member view events only where the space turns this on; members are told on
+    # the space page and may opt out (Membership.reading_opt_out).
+    reading_measurement = models.BooleanField(_("measure who reads what"), default=False)
 
     class Meta:
         verbose_name = _("space")
@@ -148,6 +165,11 @@ class Membership(models.Model):
     # In networks of structures, a person often speaks for an organisation.
     represents = models.CharField(_("organisation represented"), max_length=120, blank=True)
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+    # Touched at most every few minutes when the member opens the space's home page (see
+    # actions.membership_seen); "new since your last visit" counts from previous_visit_at.
+    last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
+    previous_visit_at = models.DateTimeField(_("previous visit"), null=True, blank=True)
+    reading_opt_out = models.BooleanField(_("does not want their reading measured"), default=False)
 
     class Meta:
         verbose_name = _("membership")

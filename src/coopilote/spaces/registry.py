@@ -18,7 +18,14 @@ The manifest is the whole contract between the tool and the platform:
   loosen it. ``visitor_verbs`` lists what people without a role may do in a public space, and
   ``read_verbs`` the verbs that change nothing (all an archived space allows).
 - ``event_kinds``: every activity kind the tool records, each with its participation class
-  (initiative, reaction, view, admin); recording an undeclared kind is an error.
+  (initiative, reaction, view, admin), the phrase the activity feed shows after the actor's
+  name, and its ``audience``: the tool verb a reader needs to see it in the feed (``read`` by
+  default, None for kinds never shown). ``view`` kinds are never shown in the feed. Recording an
+  undeclared kind is an error (``activity.recording.UndeclaredKind``).
+- ``resolve_targets``: optional dotted path to ``resolve(access, ids_by_type)``: given a
+  ``ToolAccess`` and ``{target_type: {ids}}`` taken from events, it returns
+  ``{(target_type, id): TargetLink}`` for the objects that still exist *and* that this reader
+  may see, in one query per call. The feed names an object only when its tool resolved it.
 - ``usages``: the cooperative usages the tool serves (échanger, rédiger, partager, ...), read by
   the diagnostic to recommend it.
 
@@ -28,11 +35,14 @@ System checks (``spaces/checks.py``) validate every manifest at start-up.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from coopilote.activity import recording
 from coopilote.activity.models import Participation
 from coopilote.spaces.policies import Role
 
@@ -62,7 +72,18 @@ FACILITATORS = frozenset({Role.OWNER, Role.FACILITATOR})
 class EventKind:
     key: str  # full kind, "<tool key>.<object>.<verb>"
     participation: Participation
-    label: str | Promise
+    label: str | Promise  # what the actor did, after their name: "added an external tool"
+    # The verb a reader needs to see the event in the activity feed (a tool verb for tools, a
+    # spaces policy verb for the spaces app's own kinds); None: never shown.
+    audience: str | None = "read"
+
+
+@dataclass(frozen=True)
+class TargetLink:
+    """An object named in the activity feed, as its tool resolved it for one reader."""
+
+    title: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -80,12 +101,18 @@ class ToolManifest:
     event_kinds: tuple[EventKind, ...] = ()
     usages: tuple[str, ...] = ()
     enabled_by_default: bool = False
+    resolve_targets: str = ""
 
     def kind(self, key: str) -> EventKind:
         for kind in self.event_kinds:
             if kind.key == key:
                 return kind
         raise KeyError(f"{key!r} is not declared in the manifest of the {self.key!r} tool.")
+
+    def target_resolver(self) -> Callable[..., dict[tuple[str, int], TargetLink]] | None:
+        if not self.resolve_targets:
+            return None
+        return import_string(self.resolve_targets)  # type: ignore[no-any-return]
 
 
 _manifests: dict[str, ToolManifest] = {}
@@ -98,11 +125,18 @@ def register(manifest: ToolManifest) -> None:
         _problems.append(f"Two tools declare the key {manifest.key!r}.")
         return
     _manifests[manifest.key] = manifest
+    for kind in manifest.event_kinds:
+        # A broken class is left to the system checks, which say what is wrong.
+        if kind.participation in Participation.values:
+            recording.declare(kind.key, kind.participation)
 
 
 def unregister(key: str) -> None:
     """For tests that register a temporary tool."""
-    _manifests.pop(key, None)
+    manifest = _manifests.pop(key, None)
+    if manifest is not None:
+        for kind in manifest.event_kinds:
+            recording.undeclare(kind.key)
 
 
 def manifests() -> list[ToolManifest]:

@@ -270,18 +270,19 @@ def directory_members(space: Space, filters: DirectoryFilters) -> QuerySet[Membe
             | Q(user__organisation__icontains=filters.q)
             | Q(represents__icontains=filters.q)
         )
-    return (
-        members.select_related("user")
-        .annotate(
-            sort_name=Lower(
-                Coalesce(
-                    NullIf("user__display_name", Value("")),
-                    "user__email",
-                    output_field=CharField(),
-                )
+    return by_name(members.select_related("user")).order_by("sort_name", "user_id")
+
+
+def by_name(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Memberships annotated with ``sort_name``: the display name, else the address, lower-cased."""
+    return memberships.annotate(
+        sort_name=Lower(
+            Coalesce(
+                NullIf("user__display_name", Value("")),
+                "user__email",
+                output_field=CharField(),
             )
         )
-        .order_by("sort_name", "user_id")
     )
 
 

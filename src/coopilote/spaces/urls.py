@@ -1,13 +1,13 @@
 from django.urls import path
 
-from coopilote.spaces.views import directory, invitations, members, spaces, tools
+from coopilote.spaces.views import directory, home, invitations, members, spaces, tools
 
 app_name = "spaces"
 
 # Addresses under /s/<slug>/ that are the platform's own; tool slugs may not take them.
 RESERVED_SUBPATHS = frozenset(
     {"modifier", "parametres", "statut", "quitter", "rejoindre", "demandes", "membres",
-     "invitations", "journal", "outils"}
+     "invitations", "journal", "outils", "activite", "accueil", "lecture"}
 )  # fmt: skip
 
 urlpatterns = [
@@ -17,6 +17,15 @@ urlpatterns = [
     path("s/<slug:slug>/parametres/", spaces.settings_view, name="settings"),
     path("s/<slug:slug>/statut/<str:status>/", spaces.change_status, name="change_status"),
     path("s/<slug:slug>/quitter/", spaces.leave, name="leave"),
+    # The gare centrale's blocks, its activity feed, reading measurement
+    path("s/<slug:slug>/activite/", home.activity, name="activity"),
+    path("s/<slug:slug>/accueil/<str:block>/", home.home_block, name="home_block"),
+    path(
+        "s/<slug:slug>/accueil/<str:block>/modifier/",
+        home.home_block_edit,
+        name="home_block_edit",
+    ),
+    path("s/<slug:slug>/lecture/", home.reading_choice, name="reading_choice"),
     # Joining and managing members
     path("s/<slug:slug>/rejoindre/", members.join, name="join"),
     path("s/<slug:slug>/rejoindre/retirer/", members.withdraw, name="join_withdraw"),

@@ -76,3 +76,29 @@ def personas(make_user, make_space, add_member):
         return space, clients
 
     return build
+
+
+@pytest.fixture
+def more_tools():
+    """Two more registered tools with an event kind each (no target resolver); removed after."""
+    from coopilote.spaces import registry
+    from coopilote.spaces.registry import EVERY_ROLE, EventKind, ToolManifest
+
+    extra = [
+        ToolManifest(
+            key=key,
+            verbose_name=name,
+            description=f"{name} du réseau",
+            slug=slug,
+            urls="coopilote.tools.external.urls",
+            verbs={"read": EVERY_ROLE},
+            event_kinds=(EventKind(f"{key}.note.written", "initiative", "wrote a note"),),
+            usages=("share",),
+        )
+        for key, name, slug in [("notes", "Notes", "notes"), ("agenda_test", "Agenda", "agenda")]
+    ]
+    for manifest in extra:
+        registry.register(manifest)
+    yield extra
+    for manifest in extra:
+        registry.unregister(manifest.key)

@@ -3,8 +3,6 @@ and not when two owners step back at the same moment."""
 
 from __future__ import annotations
 
-from coopilote.accounts.tests.helpers import in_french
-
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
 
+from coopilote.accounts.tests.helpers import in_french
 from coopilote.activity.models import ActivityEvent
 from coopilote.spaces import actions
 from coopilote.spaces.access import access_for, load_space

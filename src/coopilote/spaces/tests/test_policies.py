@@ -222,6 +222,11 @@ ROUTES: dict[str, Route] = {
     "tool_disable": Route(policies.MANAGE_TOOLS, False, "POST only"),
     "tool_rename": Route(policies.MANAGE_TOOLS, False),
     "tool_move": Route(policies.MANAGE_TOOLS, False, "POST only"),
+    # Issue 4: the gare centrale's blocks and feed (tested in test_home.py / test_activity_feed.py)
+    "activity": Route(policies.READ, False),
+    "home_block": Route(policies.READ, False, "htmx partial; a redirect without htmx"),
+    "home_block_edit": Route(policies.EDIT, False),
+    "reading_choice": Route(policies.READ, False, "POST only, and an own membership"),
 }
 
 
@@ -280,6 +285,7 @@ def secret_world(personas, make_user):
         "user_id": member.pk,
         "invitation_id": invitation.pk,
         "tool_key": "external",
+        "block": "bienvenue",
     }
 
     def url(name: str) -> str:

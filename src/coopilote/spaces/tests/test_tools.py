@@ -13,7 +13,6 @@ from coopilote.activity.models import ActivityEvent, Participation
 from coopilote.spaces import actions, registry
 from coopilote.spaces.access import access_for
 from coopilote.spaces.models import Membership, SpaceTool
-from coopilote.spaces.registry import EVERY_ROLE, ToolManifest
 from coopilote.spaces.tests.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -46,28 +45,6 @@ def owner_access(space, clients):
 def menu_links(html: str) -> str:
     start = html.index('<nav class="space-nav"')
     return html[start : html.index("</nav>", start)]
-
-
-@pytest.fixture
-def more_tools():
-    """Two more registered tools, so that there is something to order; removed afterwards."""
-    extra = [
-        ToolManifest(
-            key=key,
-            verbose_name=name,
-            description=f"{name} du réseau",
-            slug=slug,
-            urls="coopilote.tools.external.urls",
-            verbs={"read": EVERY_ROLE},
-            usages=("share",),
-        )
-        for key, name, slug in [("notes", "Notes", "notes"), ("agenda_test", "Agenda", "agenda")]
-    ]
-    for manifest in extra:
-        registry.register(manifest)
-    yield extra
-    for manifest in extra:
-        registry.unregister(manifest.key)
 
 
 def enable(space, clients, *keys: str) -> None:

@@ -71,13 +71,33 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @with_space(policies.SEE_CARD)
 def detail(request: HttpRequest, access: SpaceAccess) -> HttpResponse:
-    """The space's front page: what it is, who gathers there, what one can do next."""
+    """The gare centrale: the one entry point to what the group does and where it does it.
+
+    Readers get the welcome, the "start here" guide (unfolded at the top for newcomers), the
+    facilitators' message, the tools with what each is for, recent activity, newest members
+    and sub-spaces; people who may not read the space get its card and how to join.
+    """
+    from coopilote.spaces import gare
+    from coopilote.spaces.views.home import block_context, feed_lines
+
     context = {
         "access": access,
         "space": access.space,
-        "children": selectors.visible_children(access) if access.can(policies.READ) else [],
         "join_request": selectors.pending_join_request(access),
     }
+    if access.can(policies.READ):
+        # Before anything is counted: a new visit moves "new since your last visit" on.
+        actions.membership_seen(access=access)
+        scope = gare.feed_scope(access)
+        context.update(
+            block_context(access, "start_here"),
+            children=selectors.visible_children(access),
+            recent=feed_lines(gare.feed_page(scope, size=gare.HOME_SIZE).entries),
+            new_count=gare.new_count(scope),
+            new_cap=gare.NEW_CAP,
+            news_since=gare.news_since(access.membership),
+            newest_members=gare.newest_members(access),
+        )
     if access.can(policies.MANAGE_MEMBERS):
         context["pending_requests"] = selectors.pending_join_requests(access.space).count()
         context["pending_invitations"] = selectors.pending_invitations(access.space).count()
@@ -122,6 +142,7 @@ def settings_view(request: HttpRequest, access: SpaceAccess) -> HttpResponse:
             "slug": space.slug,
             "visibility": space.visibility,
             "directory_visibility": space.directory_visibility,
+            "reading_measurement": space.reading_measurement,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -267,7 +267,10 @@ def external_tool_open(*, access: ToolAccess, tool_id: int) -> str:
         raise PermissionDenied
     tool = _tool(access, tool_id)
     record_view(
-        space=access.space, actor=access.user, kind=MANIFEST.kind("external.tool.opened").key,
+        space=access.space,
+        actor=access.user,
+        kind=MANIFEST.kind("external.tool.opened").key,
         target=tool,
-    )  # fmt: skip
+        membership=access.space_access.membership,
+    )
     return tool.url
