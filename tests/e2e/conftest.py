@@ -95,9 +95,13 @@ class Auditor:
     unchecked: dict[int, list[str]] = field(default_factory=dict)
     csp_errors: list[str] = field(default_factory=list)
     counter: int = 0
+    # Pages of contexts without JavaScript: axe cannot run in them (see ``mirror``).
+    scriptless: set[int] = field(default_factory=set)
 
-    def watch(self, page: Page) -> None:
+    def watch(self, page: Page, *, scripts: bool = True) -> None:
         pending = self.unchecked.setdefault(id(page), [])
+        if not scripts:
+            self.scriptless.add(id(page))
         page.on("load", lambda loaded: pending.append(loaded.url))
 
         def on_console(message: ConsoleMessage) -> None:
@@ -122,9 +126,48 @@ class Auditor:
     def screenshot_path(self, name: str) -> Path:
         return SCREENSHOTS / f"{slug(self.test_name)}-{self.counter:02d}-{slug(name)}.png"
 
+    def mirror(self, page: Page) -> Page:
+        """The page of a context without JavaScript, laid out again where axe can run.
+
+        axe needs scripts (and timers), which such a context refuses even to Playwright. The
+        mirror, in its own context, receives exactly this page's HTML for the same address;
+        stylesheets and images load from the live server, scripts are refused so that the
+        mirror shows what a browser without JavaScript shows. No CSP header comes with the
+        copied HTML, which is what lets axe in.
+        """
+        html, url = page.content(), page.url
+        browser = page.context.browser
+        assert browser is not None
+        context = browser.new_context(viewport=DESKTOP)
+        copy = context.new_page()
+
+        def serve(route) -> None:
+            request = route.request
+            if request.is_navigation_request() and request.url == url:
+                route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+            elif request.resource_type == "script":
+                route.abort()
+            else:
+                route.continue_()
+
+        copy.route("**/*", serve)
+        copy.goto(url)
+        return copy
+
     def check(self, page: Page, name: str, *, mobile_axe: bool = False) -> None:
         """Audit the page as it is now: at 1280 px, then at 320 px, then back to 1280 px."""
         page.wait_for_load_state("load")
+        if id(page) in self.scriptless:
+            copy = self.mirror(page)
+            try:
+                self._check(copy, name, mobile_axe=mobile_axe)
+            finally:
+                copy.context.close()
+        else:
+            self._check(page, name, mobile_axe=mobile_axe)
+        self.unchecked.get(id(page), []).clear()
+
+    def _check(self, page: Page, name: str, *, mobile_axe: bool) -> None:
         self.counter += 1
         page.set_viewport_size(DESKTOP)
         violations = self.axe(page, f"{name} @1280")
@@ -146,7 +189,6 @@ class Auditor:
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
         if blocking:
             self.problems.append(f"{name} ({page.url}): axe found\n{format_violations(blocking)}")
-        self.unchecked.get(id(page), []).clear()
 
     def finish(self) -> None:
         problems = list(self.problems)
@@ -207,12 +249,15 @@ def new_context(
     cache.clear()
     contexts: list[BrowserContext] = []
 
-    def make(locale: str = "fr-FR") -> Page:
-        context = browser.new_context(locale=locale, viewport=DESKTOP, base_url=live_server.url)
+    def make(locale: str = "fr-FR", **options) -> Page:
+        """``options`` go to Playwright's ``new_context`` (``java_script_enabled=False``...)."""
+        context = browser.new_context(
+            locale=locale, viewport=DESKTOP, base_url=live_server.url, **options
+        )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
-        audit.watch(page)
+        audit.watch(page, scripts=options.get("java_script_enabled", True))
         return page
 
     yield make

@@ -61,7 +61,7 @@ KINDS: tuple[EventKind, ...] = (
     EventKind(
         "spaces.join_request.withdrawn",
         ADMIN,
-        _("withdrew a request to join"),
+        _("withdrew their request to join"),
         policies.MANAGE_MEMBERS,
     ),
     EventKind(

@@ -45,7 +45,7 @@ class MessageForm(forms.Form):
         ),
     )
     until = forms.DateField(
-        label=gettext_lazy("Show it until (included)"),
+        label=gettext_lazy("Last day to show it"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("Optional: after this day the message is hidden by itself."),
