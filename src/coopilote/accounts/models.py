@@ -120,7 +120,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def public_name(self) -> str:
         """The name shown next to what a person wrote; kept after deletion as "former member"."""
         if self.is_deleted:
-            return str(_("former member"))
+            return str(_("Former member"))
         return self.display_name or self.email.split("@", 1)[0]
 
     def get_short_name(self) -> str:

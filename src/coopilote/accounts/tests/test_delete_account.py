@@ -124,7 +124,7 @@ def test_deletion_anonymises_and_erases_personal_data(
     user = User.objects.get(pk=rich_user.pk)
     assert user.is_deleted
     with translation.override("fr"):
-        assert user.public_name == in_french("former member")
+        assert user.public_name == in_french("Former member")
     assert str(user) == user.public_name
     assert user.email == f"former-member-{user.pk}@deleted.invalid"
     for field in ("display_name", "bio", "organisation", "place_name", "avatar"):

@@ -212,7 +212,8 @@ def home_block_edit(request: HttpRequest, access: SpaceAccess, block: str) -> Ht
         "access": access,
         "space": space,
         "form": form,
-        "block": block,
+        # Not "block": inside {% block %} Django's own "block" variable hides it.
+        "block_slug": block,
         "field": field,
         "title": BLOCK_TITLES[field],
         "action": reverse("spaces:home_block_edit", args=[space.slug, block]),
