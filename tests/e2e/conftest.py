@@ -6,7 +6,9 @@ Every page a test looks at goes through ``audit.check(page, name)``:
   violation fails the test (all violations are printed, with their nodes);
 * the page is laid out again at 320×640 and must not scroll horizontally (key pages also get
   axe at that width with ``mobile_axe=True``);
-* full-page screenshots at both widths go to ``reports/screenshots/``.
+* full-page screenshots at both widths go to ``reports/screenshots/``;
+* a page of a context opened with ``new_context(java_script_enabled=False)`` is audited through
+  a copy of its HTML laid out in a context that runs scripts (axe cannot run without them).
 
 The harness also watches each page: a page that loads without being checked, a response with a
 5xx status, or a Content Security Policy violation reported by Chromium fails the test at
@@ -82,6 +84,12 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def settle(page: Page) -> None:
+    """Wait for two frames: a screenshot taken right after a resize can show stale paint
+    (buttons missing, the focus ring where the field was before)."""
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "page"
 
@@ -140,18 +148,21 @@ class Auditor:
         assert browser is not None
         context = browser.new_context(viewport=DESKTOP)
         copy = context.new_page()
+        served: list[str] = []
 
         def serve(route) -> None:
             request = route.request
-            if request.is_navigation_request() and request.url == url:
+            if request.is_navigation_request() and not served:
+                served.append(request.url)
                 route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
-            elif request.resource_type == "script":
+            elif request.is_navigation_request() or request.resource_type == "script":
                 route.abort()
             else:
                 route.continue_()
 
         copy.route("**/*", serve)
         copy.goto(url)
+        assert served, f"the copy of {url} was not served"
         return copy
 
     def check(self, page: Page, name: str, *, mobile_axe: bool = False) -> None:
@@ -170,10 +181,12 @@ class Auditor:
     def _check(self, page: Page, name: str, *, mobile_axe: bool) -> None:
         self.counter += 1
         page.set_viewport_size(DESKTOP)
+        settle(page)
         violations = self.axe(page, f"{name} @1280")
         page.screenshot(path=self.screenshot_path(f"{name}-1280"), full_page=True)
 
         page.set_viewport_size(MOBILE)
+        settle(page)
         scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
         page.screenshot(path=self.screenshot_path(f"{name}-320"), full_page=True)
         if scroll_width > MOBILE["width"]:

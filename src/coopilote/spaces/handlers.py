@@ -37,9 +37,13 @@ def accept_invitation_after_signup(sender: Any, request: Any, user: User, **kwar
         return
     # The sign-up's "next" is the invitation page, which then shows the outcome.
     try:
-        invitation_accept(actor=user, invitation=invitation_by_token(token))
+        invitation = invitation_by_token(token)
+        invitation_accept(actor=user, invitation=invitation)
     except (InvitationUnusable, ValidationError):
         return
+    # The facilitator typed the newcomer's name: a better start than part of their address.
+    if invitation.name and not user.display_name:
+        User.objects.filter(pk=user.pk, display_name="").update(display_name=invitation.name)
 
 
 def connect() -> None:

@@ -270,11 +270,11 @@ def directory_members(space: Space, filters: DirectoryFilters) -> QuerySet[Membe
             | Q(user__organisation__icontains=filters.q)
             | Q(represents__icontains=filters.q)
         )
-    return by_name(members.select_related("user")).order_by("sort_name", "user_id")
+    return by_name(members.select_related("user"), "user_id")
 
 
-def by_name(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
-    """Memberships annotated with ``sort_name``: the display name, else the address, lower-cased."""
+def by_name(memberships: QuerySet[Membership], tiebreak: str) -> QuerySet[Membership]:
+    """Memberships ordered by the display name, else the address, lower-cased; then ``tiebreak``."""
     return memberships.annotate(
         sort_name=Lower(
             Coalesce(
@@ -283,7 +283,7 @@ def by_name(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
                 output_field=CharField(),
             )
         )
-    )
+    ).order_by("sort_name", tiebreak)
 
 
 class TagLabel(NamedTuple):

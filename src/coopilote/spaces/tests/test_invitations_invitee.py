@@ -57,7 +57,9 @@ def test_someone_without_account_signs_up_from_the_link_and_lands_in_the_space(
     space_and_owner, password
 ):
     space, owner = space_and_owner
-    link = invite(space, owner, role="observer", message="Bienvenue <parmi> nous")
+    link = invite(
+        space, owner, role="observer", message="Bienvenue <parmi> nous", name="Alix Nouvelle"
+    )
     client = Client()
     page = client.get(link)
     assert page.status_code == 200
@@ -82,6 +84,8 @@ def test_someone_without_account_signs_up_from_the_link_and_lands_in_the_space(
     user = User.objects.get(email=INVITEE)
     assert EmailAddress.objects.get(user=user).verified is True
     assert member_role(space, user) == "observer"
+    # The name the facilitator typed becomes the newcomer's display name.
+    assert user.display_name == "Alix Nouvelle"
     assert Invitation.objects.get().status == InvitationStatus.ACCEPTED
 
     landing = client.get(link)

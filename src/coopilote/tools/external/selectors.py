@@ -33,7 +33,7 @@ def external_tool(space: Space, tool_id: int) -> ExternalTool | None:
 def help_contact_choices(space: Space) -> QuerySet[Membership]:
     """Members who can be named as the person to ask, by name."""
     members = Membership.objects.filter(space=space, user__deleted_at__isnull=True)
-    return by_name(members.select_related("user")).order_by("sort_name", "pk")
+    return by_name(members.select_related("user"), "pk")
 
 
 def feed_targets(
