@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "coopilote.activity",
     "coopilote.spaces",
     "coopilote.tools.external",
+    "coopilote.tools.wiki",
 ]
 
 MIDDLEWARE = [
@@ -312,6 +313,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Wiki: the longest page text accepted, in characters (a longer one is refused, text kept).
+WIKI_MAX_PAGE_CHARS = env_int("WIKI_MAX_PAGE_CHARS", 200_000)
 
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
 AVATAR_MAX_PIXELS = 40_000_000

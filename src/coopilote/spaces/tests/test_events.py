@@ -59,7 +59,7 @@ def test_recording_an_undeclared_kind_fails_and_writes_nothing(make_space):
     with pytest.raises(UndeclaredKind):
         record(space=space, actor=None, kind="spaces.space.painted")
     with pytest.raises(UndeclaredKind):
-        record(space=space, actor=None, kind="wiki.page.edited")
+        record(space=space, actor=None, kind="wiki.page.painted")
     assert ActivityEvent.objects.count() == before
 
 

@@ -1,0 +1,603 @@
+"""Every write to the wiki.
+
+Each action checks its verb through a ``ToolAccess`` (an archived space, a disabled tool or a
+lowered role refuses), validates, writes in one transaction and records one activity event of a
+kind declared in the manifest. Saving a page locks the page row first, so two saves of the same
+page are serialised: the second one sees the first one's revision and merges with it, or meets a
+conflict and keeps its text as a draft. Nothing typed is ever silently overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from merge3 import Merge3
+
+from coopilote.activity.recording import record, record_view
+from coopilote.core.text import INVISIBLE, clean_plain_text
+from coopilote.spaces.access import ToolAccess, access_for
+from coopilote.spaces.models import SpaceTool
+from coopilote.tools.wiki import markup
+from coopilote.tools.wiki.manifest import EDIT, MANIFEST, READ
+from coopilote.tools.wiki.models import (
+    COMMENT_MAX,
+    TITLE_MAX,
+    TOKEN_MAX,
+    Draft,
+    Page,
+    PageLink,
+    Revision,
+)
+
+# Page addresses the wiki's own routes use at the top level (``urls.py``).
+RESERVED_SLUGS = frozenset({"nouvelle-page", "apercu"})
+
+
+class EditConflict(Exception):
+    """Someone saved the same lines in between: nothing is saved, the text is kept as a draft."""
+
+    def __init__(self, *, page: Page, current: Revision, title: str, body: str, draft: Draft):
+        super().__init__("edit conflict")
+        self.page = page
+        self.current = current
+        self.title = title
+        self.body = body
+        self.draft = draft
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    revision: Revision
+    created: bool  # False: nothing changed, or the same form was submitted again
+    merged: bool = False
+    replayed: bool = False
+
+
+# Text -----------------------------------------------------------------------------------------
+
+
+def page_slug(name: str) -> str:
+    """The address of a page named ``name``; a ``[[name]]`` link resolves through it too."""
+    slug = markup.slugify(markup.normalise_name(name)) or "page"
+    return f"{slug}-page" if slug in RESERVED_SLUGS else slug
+
+
+def clean_title(value: str) -> str:
+    title = " ".join(clean_plain_text(value or "").split())
+    if not title:
+        raise ValidationError(_("Give the page a title."), code="required")
+    if len(title) > TITLE_MAX:
+        raise ValidationError(
+            _("The title is too long: %(max)d characters at most (it has %(count)d).")
+            % {"max": TITLE_MAX, "count": len(title)},
+            code="max_length",
+        )
+    return title
+
+
+def clean_body(value: str) -> str:
+    """Line ends made ``\\n``, invisible control characters removed, one final newline."""
+    body = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    body = INVISIBLE.sub("", body)
+    body = "\n".join(line.rstrip() for line in body.split("\n")).strip("\n")
+    limit = settings.WIKI_MAX_PAGE_CHARS
+    if len(body) > limit:
+        raise ValidationError(
+            _(
+                "The text is too long: %(max)s characters at most (it has %(count)s). Your "
+                "text is still below: split it into several pages."
+            )
+            % {
+                "max": f"{limit:,}".replace(",", "\u202f"),
+                "count": f"{len(body):,}".replace(",", "\u202f"),
+            },
+            code="max_length",
+        )
+    return f"{body}\n" if body else ""
+
+
+def clean_comment(value: str) -> str:
+    comment = " ".join(clean_plain_text(value or "").split())
+    if len(comment) > COMMENT_MAX:
+        raise ValidationError(
+            _("The comment is too long: %(max)d characters at most (it has %(count)d).")
+            % {"max": COMMENT_MAX, "count": len(comment)},
+            code="max_length",
+        )
+    return comment
+
+
+def clean_token(value: str) -> str:
+    token = (value or "").strip()
+    if len(token) > TOKEN_MAX or not token.isascii() or not token.replace("-", "").isalnum():
+        return ""  # a broken token only loses the double-submit protection
+    return token
+
+
+def clean_fields(title: str, body: str, comment: str = "") -> dict[str, str]:
+    """Every field checked, every problem reported at once (field name → messages)."""
+    errors: dict[str, list[ValidationError]] = {}
+    cleaned: dict[str, str] = {}
+    for field, cleaner, value in (
+        ("title", clean_title, title),
+        ("body", clean_body, body),
+        ("comment", clean_comment, comment),
+    ):
+        try:
+            cleaned[field] = cleaner(value)
+        except ValidationError as error:
+            errors[field] = [error]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+# Rendering ------------------------------------------------------------------------------------
+
+
+class Resolver:
+    """``[[Page name]]`` → the page of this space, or its creation link ("to create").
+
+    The space's page addresses are read once, on the first link.
+    """
+
+    def __init__(self, space: Any) -> None:
+        self.space = space
+        self._slugs: set[str] | None = None
+
+    def __call__(self, name: str) -> markup.LinkTarget | None:
+        if self._slugs is None:
+            self._slugs = set(
+                Page.objects.filter(space=self.space, deleted_at__isnull=True).values_list(
+                    "slug", flat=True
+                )
+            )
+        slug = page_slug(name)
+        if slug in self._slugs:
+            return markup.LinkTarget(
+                url=reverse("wiki:page", args=[self.space.slug, slug]), exists=True
+            )
+        create = reverse("wiki:create", args=[self.space.slug])
+        return markup.LinkTarget(url=f"{create}?{urlencode({'title': name})}", exists=False)
+
+
+def render(space: Any, body: str) -> markup.Rendered:
+    return markup.render(body, resolve=Resolver(space))
+
+
+def _toc(rendered: markup.Rendered) -> list[dict[str, Any]]:
+    return [
+        {"level": heading.level, "text": heading.text, "anchor": heading.anchor}
+        for heading in rendered.toc
+    ]
+
+
+def _store_links(page: Page, rendered: markup.Rendered) -> None:
+    """The page's outgoing links are those of its current text."""
+    wanted: dict[str, str] = {}
+    for name in rendered.links:
+        slug = page_slug(name)
+        if slug != page.slug:
+            wanted.setdefault(slug, name[:TITLE_MAX])
+    existing = dict(PageLink.objects.filter(from_page=page).values_list("to_slug", "to_name"))
+    stale = set(existing) - set(wanted)
+    if stale:
+        PageLink.objects.filter(from_page=page, to_slug__in=stale).delete()
+    PageLink.objects.bulk_create(
+        [
+            PageLink(from_page=page, to_slug=slug, to_name=name)
+            for slug, name in wanted.items()
+            if slug not in existing
+        ]
+    )
+
+
+def _refresh_linking_pages(page: Page) -> None:
+    """Pages that linked to ``page`` before it existed show the link as existing from now on."""
+    linking = Page.objects.filter(
+        space=page.space,
+        deleted_at__isnull=True,
+        links_out__to_slug=page.slug,
+        current__isnull=False,
+    ).select_related("current")
+    resolver = Resolver(page.space)
+    for other in linking:
+        revision = other.current
+        assert revision is not None
+        rendered = markup.render(revision.body, resolve=resolver)
+        Revision.objects.filter(pk=revision.pk).update(html=rendered.html, toc=_toc(rendered))
+
+
+def _new_revision(
+    access: ToolAccess,
+    page: Page,
+    *,
+    number: int,
+    kind: str,
+    title: str,
+    body: str,
+    comment: str,
+    token: str = "",
+    source_number: int | None = None,
+) -> Revision:
+    rendered = render(access.space, body)
+    now = timezone.now()
+    revision = Revision.objects.create(
+        page=page,
+        number=number,
+        kind=kind,
+        title=title,
+        body=body,
+        html=rendered.html,
+        toc=_toc(rendered),
+        author=access.user,
+        comment=comment,
+        token=token,
+        source_number=source_number,
+        created_at=now,
+    )
+    page.current = revision
+    page.title = title
+    page.updated_at = now
+    page.save(update_fields=["current", "title", "updated_at"])
+    _store_links(page, rendered)
+    return revision
+
+
+def _event(access: ToolAccess, kind: str, page: Page, **payload: Any) -> None:
+    declared = MANIFEST.kind(kind)  # an undeclared kind is a programming error: KeyError
+    record(
+        space=access.space,
+        actor=access.user,
+        kind=declared.key,
+        participation=declared.participation,
+        target=page,
+        payload=payload,
+    )
+
+
+def _fresh(access: ToolAccess, verb: str) -> ToolAccess:
+    """The actor's rights read again inside the transaction (a tool disabled or a role lowered
+    by a concurrent request must not still let them write)."""
+    tool = SpaceTool.objects.filter(pk=access.tool.pk).first()
+    if tool is None or not tool.enabled:
+        raise Http404
+    fresh = ToolAccess(
+        space_access=access_for(access.space, access.user), tool=tool, manifest=access.manifest
+    )
+    fresh.require(verb)
+    return fresh
+
+
+def _locked_page(access: ToolAccess, page_id: int) -> Page:
+    page = (
+        Page.objects.select_for_update()
+        .filter(pk=page_id, space=access.space, deleted_at__isnull=True)
+        .first()
+    )
+    if page is None:
+        raise Http404
+    return page
+
+
+def _current(page: Page) -> Revision:
+    revision = Revision.objects.filter(pk=page.current_id).first() if page.current_id else None
+    if revision is None:  # a page always has a revision; one without is broken data
+        raise Http404
+    return revision
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+
+def page_create(
+    *, access: ToolAccess, title: str, body: str, comment: str = "", token: str = ""
+) -> Page:
+    """A new page with its first revision; the same form submitted twice gives the same page."""
+    access.require(EDIT)
+    cleaned = clean_fields(title, body, comment)
+    token = clean_token(token)
+    slug = page_slug(cleaned["title"])
+    try:
+        with transaction.atomic():
+            # The tool row lock serialises page creations in the space (one address, one page).
+            SpaceTool.objects.select_for_update().filter(pk=access.tool.pk).first()
+            access = _fresh(access, EDIT)
+            if token:
+                again = (
+                    Revision.objects.filter(
+                        page__space=access.space, number=1, token=token, author=access.user
+                    )
+                    .select_related("page")
+                    .first()
+                )
+                if again is not None:
+                    return again.page
+            existing = Page.objects.filter(space=access.space, slug=slug).first()
+            if existing is not None:
+                raise ValidationError(
+                    {
+                        "title": [
+                            ValidationError(
+                                _("A page named “%(title)s” already exists in this space.")
+                                % {"title": existing.title},
+                                code="duplicate",
+                            )
+                        ]
+                    }
+                )
+            now = timezone.now()
+            page = Page.objects.create(
+                space=access.space,
+                title=cleaned["title"],
+                slug=slug,
+                created_by=access.user,
+                created_at=now,
+                updated_at=now,
+            )
+            _new_revision(
+                access,
+                page,
+                number=1,
+                kind=Revision.Kind.CREATED,
+                title=cleaned["title"],
+                body=cleaned["body"],
+                comment=cleaned["comment"],
+                token=token,
+            )
+            _refresh_linking_pages(page)
+            Draft.objects.filter(space=access.space, page=None, user=access.user).delete()
+            _event(access, "wiki.page.created", page, title=page.title)
+    except IntegrityError:  # a creation the lock did not serialise (another tool row)
+        raise ValidationError(
+            {"title": [ValidationError(_("A page with this title was just created."))]}
+        ) from None
+    return page
+
+
+def _merge(base: str, current: str, mine: str) -> str | None:
+    """The three-way merge of two edits of ``base``; None when they touch the same lines."""
+    merger = Merge3(
+        base.splitlines(keepends=True),
+        current.splitlines(keepends=True),
+        mine.splitlines(keepends=True),
+    )
+    lines: list[str] = []
+    for group in merger.merge_groups():
+        if group[0] == "conflict":
+            return None
+        lines.extend(group[1])
+    return "".join(lines)
+
+
+def _merge_title(base: str, current: str, mine: str) -> str | None:
+    if mine in (base, current):
+        return current
+    if current == base:
+        return mine
+    return None
+
+
+def page_save(
+    *,
+    access: ToolAccess,
+    page: Page | int,
+    title: str,
+    body: str,
+    comment: str = "",
+    base_number: int,
+    token: str = "",
+) -> SaveResult:
+    """Save an edit written from revision ``base_number``.
+
+    - from the current revision: a new revision (none when nothing changed);
+    - from an older one: the two edits are merged when they touch different lines, else
+      ``EditConflict`` is raised once the person's text is stored as their draft;
+    - the same ``token`` again: the revision the first submission made, nothing more.
+    """
+    access.require(EDIT)
+    cleaned = clean_fields(title, body, comment)
+    token = clean_token(token)
+    page_id = page.pk if isinstance(page, Page) else page
+    conflict: EditConflict | None = None
+    with transaction.atomic():
+        locked = _locked_page(access, page_id)
+        access = _fresh(access, EDIT)
+        if token:
+            again = Revision.objects.filter(page=locked, token=token).first()
+            if again is not None:
+                return SaveResult(again, created=False, replayed=True)
+        current = _current(locked)
+        if base_number == current.number:
+            new_title, new_body, kind, source = (
+                cleaned["title"],
+                cleaned["body"],
+                Revision.Kind.EDITED,
+                None,
+            )
+        else:
+            base = (
+                Revision.objects.filter(page=locked, number=base_number).first()
+                if 0 < base_number < current.number
+                else None
+            )
+            if base is None:
+                raise ValidationError(
+                    _("This edit starts from a version of the page that does not exist."),
+                    code="base",
+                )
+            merged_body = _merge(base.body, current.body, cleaned["body"])
+            merged_title = _merge_title(base.title, current.title, cleaned["title"])
+            if merged_body is None or merged_title is None:
+                draft = _store_draft(access, locked, cleaned["title"], cleaned["body"], base_number)
+                conflict = EditConflict(
+                    page=locked,
+                    current=current,
+                    title=cleaned["title"],
+                    body=cleaned["body"],
+                    draft=draft,
+                )
+            new_title, new_body, kind, source = (
+                merged_title or "",
+                merged_body or "",
+                Revision.Kind.MERGED,
+                current.number,
+            )
+        if conflict is None:
+            if new_title == current.title and new_body == current.body:
+                Draft.objects.filter(page=locked, user=access.user).delete()
+                return SaveResult(current, created=False)
+            if page_slug(new_title) != locked.slug:
+                raise ValidationError(
+                    {
+                        "title": [
+                            ValidationError(
+                                _(
+                                    "This title would change the page's address; renaming "
+                                    "pages is not possible yet. Keep the same words "
+                                    "(capitals and accents may change)."
+                                ),
+                                code="rename",
+                            )
+                        ]
+                    }
+                )
+            revision = _new_revision(
+                access,
+                locked,
+                number=current.number + 1,
+                kind=kind,
+                title=new_title,
+                body=new_body,
+                comment=cleaned["comment"],
+                token=token,
+                source_number=source,
+            )
+            Draft.objects.filter(page=locked, user=access.user).delete()
+            _event(
+                access,
+                "wiki.page.edited",
+                locked,
+                title=new_title,
+                number=revision.number,
+                merged=kind == Revision.Kind.MERGED,
+            )
+            return SaveResult(revision, created=True, merged=kind == Revision.Kind.MERGED)
+    raise conflict  # after the commit: the draft is kept
+
+
+def page_restore(
+    *, access: ToolAccess, page: Page | int, number: int, comment: str = ""
+) -> SaveResult:
+    """A new revision with the title and text of revision ``number`` (history is never lost).
+
+    Restoring the text the page already has changes nothing, so a double submit restores once.
+    """
+    access.require(EDIT)
+    comment = clean_comment(comment)
+    page_id = page.pk if isinstance(page, Page) else page
+    with transaction.atomic():
+        locked = _locked_page(access, page_id)
+        access = _fresh(access, EDIT)
+        current = _current(locked)
+        old = Revision.objects.filter(page=locked, number=number).first()
+        if old is None:
+            raise Http404
+        if old.title == current.title and old.body == current.body:
+            return SaveResult(current, created=False)
+        revision = _new_revision(
+            access,
+            locked,
+            number=current.number + 1,
+            kind=Revision.Kind.RESTORED,
+            title=old.title,
+            body=old.body,
+            comment=comment or _("Restored revision %(number)d.") % {"number": old.number},
+            source_number=old.number,
+        )
+        _event(
+            access,
+            "wiki.page.restored",
+            locked,
+            title=revision.title,
+            number=revision.number,
+            restored=old.number,
+        )
+    return SaveResult(revision, created=True)
+
+
+def page_view(*, access: ToolAccess, page: Page) -> None:
+    """Count one reading (by name only where the space measures reading, DESIGN)."""
+    if not access.can(READ):
+        raise PermissionDenied
+    record_view(
+        space=access.space,
+        actor=access.user,
+        kind=MANIFEST.kind("wiki.page.viewed").key,
+        target=page,
+        membership=access.space_access.membership,
+    )
+
+
+def preview(*, access: ToolAccess, body: str) -> markup.Rendered:
+    """What the text will look like, rendered and sanitised exactly as a save would."""
+    access.require(EDIT)
+    return render(access.space, clean_body(body))
+
+
+# Drafts ---------------------------------------------------------------------------------------
+
+
+def _store_draft(
+    access: ToolAccess, page: Page | None, title: str, body: str, base_number: int | None
+) -> Draft:
+    draft, _created = Draft.objects.update_or_create(
+        space=access.space,
+        page=page,
+        user=access.user,
+        defaults={
+            "title": title,
+            "body": body,
+            "base_number": base_number,
+            "updated_at": timezone.now(),
+        },
+    )
+    return draft
+
+
+def draft_save(
+    *,
+    access: ToolAccess,
+    page: Page | None,
+    title: str,
+    body: str,
+    base_number: int | None = None,
+) -> Draft:
+    """Keep someone's unsaved text (autosave, or their side of a conflict). Drafts are private
+    to their writer and record no activity."""
+    access.require(EDIT)
+    title = " ".join(INVISIBLE.sub("", title or "").split())[:TITLE_MAX]
+    body = clean_body(body)
+    with transaction.atomic():
+        access = _fresh(access, EDIT)
+        if page is not None:
+            page = _locked_page(access, page.pk)
+        return _store_draft(access, page, title, body, base_number if page is not None else None)
+
+
+def draft_discard(*, access: ToolAccess, page: Page | None) -> int:
+    """Throw away the person's own draft; the number of drafts removed (0 or 1)."""
+    access.require(EDIT)
+    deleted, _detail = Draft.objects.filter(
+        space=access.space, page=page, user=access.user
+    ).delete()
+    return deleted

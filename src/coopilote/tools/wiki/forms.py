@@ -1,0 +1,68 @@
+"""The wiki forms: they parse input; the actions have the last word."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from coopilote.tools.wiki import actions
+from coopilote.tools.wiki.models import COMMENT_MAX, TITLE_MAX
+
+BODY_ID = "wiki-body"
+
+
+class PageForm(forms.Form):
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=TITLE_MAX,
+        error_messages={"required": gettext_lazy("Give the page a title.")},
+    )
+    body = forms.CharField(
+        label=gettext_lazy("Text"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 24, "id": BODY_ID, "spellcheck": "true"}),
+        help_text=gettext_lazy(
+            "Markdown: # Heading, **bold**, *italic*, - list, > quote, [text](https://…). "
+            "Link to another page of the space with [[Page name]]."
+        ),
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("What did you change?"),
+        required=False,
+        max_length=COMMENT_MAX,
+        help_text=gettext_lazy("Optional, shown in the history."),
+    )
+    base_number = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, preview_url: str = "", new: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if preview_url:
+            self.fields["body"].widget.attrs["data-preview-url"] = preview_url
+        if new:
+            del self.fields["base_number"]
+            self.fields["comment"].label = gettext_lazy("Comment")
+
+    def clean_title(self) -> str:
+        return actions.clean_title(self.cleaned_data["title"])
+
+    def clean_body(self) -> str:
+        return actions.clean_body(self.cleaned_data["body"])
+
+    def clean_comment(self) -> str:
+        return actions.clean_comment(self.cleaned_data["comment"])
+
+
+class RestoreForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Why restore this revision?"),
+        required=False,
+        max_length=COMMENT_MAX,
+        help_text=gettext_lazy("Optional, shown in the history."),
+    )
+
+    def clean_comment(self) -> str:
+        return actions.clean_comment(self.cleaned_data["comment"])

@@ -1,0 +1,176 @@
+"""Wiki pages, their revisions, drafts that keep unsaved text, and the links between pages.
+
+A page's text lives only in its revisions: each save appends one (numbered 1..n per page), with its
+Markdown body and the HTML rendered and sanitised at save time, so that reading never renders.
+``Page.current`` points at the latest revision.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TITLE_MAX = 200
+SLUG_MAX = 220
+COMMENT_MAX = 300
+TOKEN_MAX = 64
+
+
+class Page(models.Model):
+    space = models.ForeignKey(
+        "spaces.Space", on_delete=models.CASCADE, related_name="wiki_pages", verbose_name=_("space")
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    # Derived from the title (``text.page_slug``): what ``[[Page name]]`` links resolve to.
+    slug = models.SlugField(_("address"), max_length=SLUG_MAX)
+    current = models.ForeignKey(
+        "Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current revision"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # Set when the page goes to the trash (a later part of the wiki); None: a live page.
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wiki page")
+        verbose_name_plural = _("wiki pages")
+        ordering = ["slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["space", "slug"], name="wiki_page_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Revision(models.Model):
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        EDITED = "edited", _("edited")
+        MERGED = "merged", _("merged with a simultaneous edit")
+        RESTORED = "restored", _("restored")
+
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("page")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.EDITED)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    body = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("rendered text"), blank=True)
+    toc = models.JSONField(_("table of contents"), default=list, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    comment = models.CharField(_("comment"), max_length=COMMENT_MAX, blank=True)
+    # The revision number an old text was restored from, or the concurrent one merged with.
+    source_number = models.PositiveIntegerField(_("from revision"), null=True, blank=True)
+    # The edit form's one-time token: a second submission of the same form finds this revision.
+    token = models.CharField(_("submission token"), max_length=TOKEN_MAX, blank=True)
+    created_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["page", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "number"], name="wiki_revision_unique_number"),
+            models.UniqueConstraint(
+                fields=["page", "token"], condition=~Q(token=""), name="wiki_revision_unique_token"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} #{self.number}"
+
+
+class Draft(models.Model):
+    """Text someone has not saved yet: autosaved, or kept when their save met a conflict.
+
+    One per person and page; ``page`` is None for a page not created yet (one per person and
+    space).
+    """
+
+    space = models.ForeignKey(
+        "spaces.Space", on_delete=models.CASCADE, related_name="+", verbose_name=_("space")
+    )
+    page = models.ForeignKey(
+        Page,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="drafts",
+        verbose_name=_("page"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="wiki_drafts",
+        verbose_name=_("person"),
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    # The revision the text was written from (None for a new page).
+    base_number = models.PositiveIntegerField(_("base revision"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "page"],
+                condition=Q(page__isnull=False),
+                name="wiki_draft_unique_page",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "space"],
+                condition=Q(page__isnull=True),
+                name="wiki_draft_unique_new_page",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PageLink(models.Model):
+    """A ``[[Page name]]`` link in a page's current text, existing target or not ("to create")."""
+
+    from_page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="links_out", verbose_name=_("from page")
+    )
+    to_slug = models.SlugField(_("target address"), max_length=SLUG_MAX)
+    to_name = models.CharField(_("target name"), max_length=TITLE_MAX)
+
+    class Meta:
+        verbose_name = _("link between pages")
+        verbose_name_plural = _("links between pages")
+        constraints = [
+            models.UniqueConstraint(fields=["from_page", "to_slug"], name="wiki_link_unique"),
+        ]
+        indexes = [models.Index(fields=["to_slug"], name="wiki_link_to_slug")]
+
+    def __str__(self) -> str:
+        return f"{self.from_page_id} → {self.to_name}"

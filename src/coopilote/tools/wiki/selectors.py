@@ -1,0 +1,110 @@
+"""Every read of the wiki, each in a fixed number of queries whatever the number of pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.urls import reverse
+
+from coopilote.spaces.access import ToolAccess
+from coopilote.spaces.models import Space
+from coopilote.spaces.registry import TargetLink
+from coopilote.tools.wiki.models import Draft, Page, PageLink, Revision
+
+HISTORY_PER_PAGE = 50
+
+
+def live_pages(space: Space) -> Any:
+    return Page.objects.filter(space=space, deleted_at__isnull=True)
+
+
+def page_index(space: Space) -> list[Page]:
+    """The space's pages by address (alphabetical, accents aside), with who saved last."""
+    return list(
+        live_pages(space)
+        .select_related("current__author")
+        .defer("current__body", "current__html", "current__toc")
+        .order_by("slug")
+    )
+
+
+def page(space: Space, slug: str) -> Page | None:
+    """A live page of this space with its current revision and that revision's author."""
+    return live_pages(space).filter(slug=slug).select_related("current__author").first()
+
+
+def backlinks(space: Space, page: Page) -> list[Page]:
+    """Live pages of the same space whose current text links here, by address."""
+    return list(
+        live_pages(space)
+        .filter(links_out__to_slug=page.slug)
+        .exclude(pk=page.pk)
+        .only("pk", "title", "slug")
+        .order_by("slug")
+        .distinct()
+    )
+
+
+def history(page: Page, number: int | str | None = 1) -> PaginatorPage:
+    """One screen of the page's revisions, newest first, without their texts."""
+    revisions = (
+        Revision.objects.filter(page=page)
+        .select_related("author")
+        .defer("body", "html", "toc")
+        .order_by("-number")
+    )
+    return Paginator(revisions, HISTORY_PER_PAGE).get_page(number)
+
+
+def revision(page: Page, number: int) -> Revision | None:
+    return Revision.objects.filter(page=page, number=number).select_related("author").first()
+
+
+def revisions(page: Page, numbers: list[int]) -> dict[int, Revision]:
+    found = Revision.objects.filter(page=page, number__in=numbers).select_related("author")
+    return {revision.number: revision for revision in found}
+
+
+def draft(user: Any, space: Space, page: Page | None) -> Draft | None:
+    if not user.is_authenticated:
+        return None
+    return Draft.objects.filter(space=space, page=page, user=user).first()
+
+
+def links_to_create(space: Space) -> list[dict[str, Any]]:
+    """``[[Names]]`` written in pages that do not exist yet, with how many pages want each."""
+    existing = live_pages(space).values("slug")
+    rows = (
+        PageLink.objects.filter(from_page__space=space, from_page__deleted_at__isnull=True)
+        .exclude(to_slug__in=existing)
+        .values_list("to_slug", "to_name")
+        .order_by("to_slug", "to_name")
+    )
+    wanted: dict[str, dict[str, Any]] = {}
+    for slug, name in rows:
+        entry = wanted.setdefault(slug, {"slug": slug, "name": name, "count": 0})
+        entry["count"] += 1
+    return list(wanted.values())
+
+
+def feed_targets(
+    access: ToolAccess, ids_by_type: dict[str, set[int]]
+) -> dict[tuple[str, int], TargetLink]:
+    """The manifest's ``resolve_targets``: live pages named for the activity feed (one query).
+
+    Every reader of the wiki may read every page of the space, so existence is the only test.
+    """
+    label = Page._meta.label_lower
+    ids = ids_by_type.get(label)
+    if not ids or not access.can("read"):
+        return {}
+    return {
+        (label, pk): TargetLink(
+            title=title, url=reverse("wiki:page", args=[access.space.slug, slug])
+        )
+        for pk, title, slug in live_pages(access.space)
+        .filter(pk__in=ids)
+        .values_list("pk", "title", "slug")
+    }

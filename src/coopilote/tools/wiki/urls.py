@@ -1,0 +1,24 @@
+"""Mounted under /s/<space>/wiki/ in the ``wiki`` namespace (see the manifest).
+
+Top-level words used here are reserved page addresses (``actions.RESERVED_SLUGS``).
+"""
+
+from django.urls import path
+
+from coopilote.tools.wiki import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("nouvelle-page/", views.create, name="create"),
+    path("nouvelle-page/brouillon/", views.draft_save, name="new_draft_save"),
+    path("nouvelle-page/brouillon/abandonner/", views.draft_discard, name="new_draft_discard"),
+    path("apercu/", views.preview, name="preview"),
+    path("<slug:page_slug>/", views.page, name="page"),
+    path("<slug:page_slug>/modifier/", views.edit, name="edit"),
+    path("<slug:page_slug>/historique/", views.history, name="history"),
+    path("<slug:page_slug>/differences/", views.diff, name="diff"),
+    path("<slug:page_slug>/version/<int:number>/", views.revision, name="revision"),
+    path("<slug:page_slug>/version/<int:number>/restaurer/", views.restore, name="restore"),
+    path("<slug:page_slug>/brouillon/", views.draft_save, name="draft_save"),
+    path("<slug:page_slug>/brouillon/abandonner/", views.draft_discard, name="draft_discard"),
+]
