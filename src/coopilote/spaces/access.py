@@ -263,3 +263,17 @@ def tool_access(request: HttpRequest, slug: str, tool_key: str, verb: str = "rea
 def with_tool(tool_key: str, verb: str = "read") -> Callable[[SpaceView], SpaceView]:
     """Decorate a tool view taking ``(request, tool_access, **kwargs)``."""
     return _door(lambda request, slug: tool_access(request, slug, tool_key, verb))
+
+
+def tool_access_again(access: ToolAccess, verb: str, *, lock: bool = False) -> ToolAccess:
+    """Inside an action's transaction: the actor's rights read again, the tool row locked when
+    asked, so that a tool disabled or a role lowered by a concurrent request stops them."""
+    tools = SpaceTool.objects.select_for_update() if lock else SpaceTool.objects
+    tool = tools.filter(pk=access.tool.pk).first()
+    if tool is None or not tool.enabled:
+        raise Http404
+    fresh = ToolAccess(
+        space_access=access_for(access.space, access.user), tool=tool, manifest=access.manifest
+    )
+    fresh.require(verb)
+    return fresh

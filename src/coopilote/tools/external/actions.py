@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from coopilote.activity.recording import record, record_view
 from coopilote.core.text import INVISIBLE, clean_plain_text
-from coopilote.spaces.access import ToolAccess, access_for
-from coopilote.spaces.models import Membership, SpaceTool
+from coopilote.spaces.access import ToolAccess, tool_access_again
+from coopilote.spaces.models import Membership
 from coopilote.tools.external.manifest import MANAGE, MANIFEST
 from coopilote.tools.external.models import (
     AGREEMENT_MAX,
@@ -57,18 +57,8 @@ def _event(access: ToolAccess, kind: str, target: ExternalTool, **payload: Any) 
 
 
 def _lock(access: ToolAccess) -> ToolAccess:
-    """Lock the space's tool row and read the actor's rights again under the lock.
-
-    A tool disabled, or a role lowered, by a concurrent request must not still let them act.
-    """
-    tool = SpaceTool.objects.select_for_update().filter(pk=access.tool.pk).first()
-    if tool is None or not tool.enabled:
-        raise Http404
-    fresh = ToolAccess(
-        space_access=access_for(access.space, access.user), tool=tool, manifest=access.manifest
-    )
-    fresh.require(MANAGE)
-    return fresh
+    """Lock the space's tool row and read the actor's rights again under the lock."""
+    return tool_access_again(access, MANAGE, lock=True)
 
 
 def _tool(access: ToolAccess, tool_id: int) -> ExternalTool:

@@ -24,8 +24,7 @@ from merge3 import Merge3
 
 from coopilote.activity.recording import record, record_view
 from coopilote.core.text import INVISIBLE, clean_plain_text
-from coopilote.spaces.access import ToolAccess, access_for
-from coopilote.spaces.models import SpaceTool
+from coopilote.spaces.access import ToolAccess, tool_access_again
 from coopilote.tools.wiki import markup
 from coopilote.tools.wiki.manifest import EDIT, MANIFEST, READ
 from coopilote.tools.wiki.models import (
@@ -266,16 +265,7 @@ def _event(access: ToolAccess, kind: str, page: Page, **payload: Any) -> None:
 
 
 def _fresh(access: ToolAccess, verb: str) -> ToolAccess:
-    """The actor's rights read again inside the transaction (a tool disabled or a role lowered
-    by a concurrent request must not still let them write)."""
-    tool = SpaceTool.objects.filter(pk=access.tool.pk).first()
-    if tool is None or not tool.enabled:
-        raise Http404
-    fresh = ToolAccess(
-        space_access=access_for(access.space, access.user), tool=tool, manifest=access.manifest
-    )
-    fresh.require(verb)
-    return fresh
+    return tool_access_again(access, verb)
 
 
 def _locked_page(access: ToolAccess, page_id: int) -> Page:
@@ -310,8 +300,7 @@ def page_create(
     try:
         with transaction.atomic():
             # The tool row lock serialises page creations in the space (one address, one page).
-            SpaceTool.objects.select_for_update().filter(pk=access.tool.pk).first()
-            access = _fresh(access, EDIT)
+            access = tool_access_again(access, EDIT, lock=True)
             if token:
                 again = (
                     Revision.objects.filter(
