@@ -26,7 +26,7 @@ from coopilote.activity.recording import record, record_view
 from coopilote.core.text import INVISIBLE, clean_plain_text
 from coopilote.spaces.access import ToolAccess, tool_access_again
 from coopilote.tools.wiki import markup
-from coopilote.tools.wiki.manifest import EDIT, MANIFEST, READ
+from coopilote.tools.wiki.manifest import EDIT, MANAGE, MANIFEST, READ
 from coopilote.tools.wiki.models import (
     COMMENT_MAX,
     TITLE_MAX,
@@ -34,11 +34,12 @@ from coopilote.tools.wiki.models import (
     Draft,
     Page,
     PageLink,
+    PageRedirect,
     Revision,
 )
 
 # Page addresses the wiki's own routes use at the top level (``urls.py``).
-RESERVED_SLUGS = frozenset({"nouvelle-page", "apercu"})
+RESERVED_SLUGS = frozenset({"nouvelle-page", "apercu", "plan", "corbeille"})
 
 
 class EditConflict(Exception):
@@ -151,19 +152,24 @@ class Resolver:
 
     def __init__(self, space: Any) -> None:
         self.space = space
-        self._slugs: set[str] | None = None
+        self._slugs: dict[str, str] | None = None
 
     def __call__(self, name: str) -> markup.LinkTarget | None:
         if self._slugs is None:
-            self._slugs = set(
-                Page.objects.filter(space=self.space, deleted_at__isnull=True).values_list(
-                    "slug", flat=True
-                )
+            # Live pages by address, then the former addresses of renamed live pages.
+            self._slugs = dict(
+                PageRedirect.objects.filter(
+                    space=self.space, page__deleted_at__isnull=True
+                ).values_list("old_slug", "page__slug")
             )
+            for live in Page.objects.filter(space=self.space, deleted_at__isnull=True).values_list(
+                "slug", flat=True
+            ):
+                self._slugs[live] = live
         slug = page_slug(name)
         if slug in self._slugs:
             return markup.LinkTarget(
-                url=reverse("wiki:page", args=[self.space.slug, slug]), exists=True
+                url=reverse("wiki:page", args=[self.space.slug, self._slugs[slug]]), exists=True
             )
         create = reverse("wiki:create", args=[self.space.slug])
         return markup.LinkTarget(url=f"{create}?{urlencode({'title': name})}", exists=False)
@@ -312,6 +318,21 @@ def page_create(
                 if again is not None:
                     return again.page
             existing = Page.objects.filter(space=access.space, slug=slug).first()
+            if existing is not None and existing.deleted_at is not None:
+                raise ValidationError(
+                    {
+                        "title": [
+                            ValidationError(
+                                _(
+                                    "A page named “%(title)s” is in the trash: a facilitator "
+                                    "can restore it, or choose another title."
+                                )
+                                % {"title": existing.title},
+                                code="in_trash",
+                            )
+                        ]
+                    }
+                )
             if existing is not None:
                 raise ValidationError(
                     {
@@ -343,6 +364,8 @@ def page_create(
                 comment=cleaned["comment"],
                 token=token,
             )
+            # A new page takes its address back from a renamed page's former address.
+            PageRedirect.objects.filter(space=access.space, old_slug=slug).delete()
             _refresh_linking_pages(page)
             Draft.objects.filter(space=access.space, page=None, user=access.user).delete()
             _event(access, "wiki.page.created", page, title=page.title)
@@ -451,9 +474,9 @@ def page_save(
                         "title": [
                             ValidationError(
                                 _(
-                                    "This title would change the page's address; renaming "
-                                    "pages is not possible yet. Keep the same words "
-                                    "(capitals and accents may change)."
+                                    "This title would change the page's address: keep the "
+                                    "same words here (capitals and accents may change), and "
+                                    "use “Rename” to give the page a new name."
                                 ),
                                 code="rename",
                             )
@@ -590,3 +613,196 @@ def draft_discard(*, access: ToolAccess, page: Page | None) -> int:
         space=access.space, page=page, user=access.user
     ).delete()
     return deleted
+
+
+# Trash, renaming and the page tree ------------------------------------------------------------
+
+
+def _rerender_links_to(space: Any, slugs: set[str]) -> None:
+    """Re-render the stored HTML of live pages linking to any of ``slugs`` (their links changed
+    target: a page deleted, restored or renamed)."""
+    linking = (
+        Page.objects.filter(
+            space=space,
+            deleted_at__isnull=True,
+            links_out__to_slug__in=slugs,
+            current__isnull=False,
+        )
+        .select_related("current")
+        .distinct()
+    )
+    resolver = Resolver(space)
+    for other in linking:
+        revision = other.current
+        assert revision is not None
+        rendered = markup.render(revision.body, resolve=resolver)
+        Revision.objects.filter(pk=revision.pk).update(html=rendered.html, toc=_toc(rendered))
+
+
+def _page_slugs(page: Page) -> set[str]:
+    """The page's address and its former ones: what links to it are written as."""
+    return {page.slug, *PageRedirect.objects.filter(page=page).values_list("old_slug", flat=True)}
+
+
+def page_delete(*, access: ToolAccess, page: Page | int) -> Page:
+    """Put a page in the trash: readers get 404, links to it show as "to create" again.
+
+    Its revisions, links, former addresses and place in the tree are kept for a restore; its
+    sub-pages stay where they are (shown at the top of the tree while it is in the trash).
+    Deleting a page already in the trash changes nothing.
+    """
+    access.require(MANAGE)
+    page_id = page.pk if isinstance(page, Page) else page
+    with transaction.atomic():
+        access = _fresh(access, MANAGE)
+        locked = Page.objects.select_for_update().filter(pk=page_id, space=access.space).first()
+        if locked is None:
+            raise Http404
+        if locked.deleted_at is not None:
+            return locked
+        locked.deleted_at = timezone.now()
+        locked.save(update_fields=["deleted_at"])
+        _rerender_links_to(access.space, _page_slugs(locked))
+        _event(access, "wiki.page.deleted", locked, title=locked.title)
+    return locked
+
+
+def page_undelete(*, access: ToolAccess, page: Page | int) -> Page:
+    """Take a page out of the trash, as it was; restoring a live page changes nothing."""
+    access.require(MANAGE)
+    page_id = page.pk if isinstance(page, Page) else page
+    with transaction.atomic():
+        access = _fresh(access, MANAGE)
+        locked = Page.objects.select_for_update().filter(pk=page_id, space=access.space).first()
+        if locked is None:
+            raise Http404
+        if locked.deleted_at is None:
+            return locked
+        locked.deleted_at = None
+        locked.save(update_fields=["deleted_at"])
+        _rerender_links_to(access.space, _page_slugs(locked))
+        _event(access, "wiki.page.undeleted", locked, title=locked.title)
+    return locked
+
+
+def page_rename(*, access: ToolAccess, page: Page | int, title: str, comment: str = "") -> Page:
+    """Give a page a new title, and the address that goes with it.
+
+    The old address is kept as a redirect, so ``[[Old name]]`` links and bookmarks still lead
+    to the page; pages linking to either name are re-rendered. The new title is a new revision
+    (same text), so the history shows the rename. A title that keeps the address only changes
+    the title; an address taken by another page (live or in the trash) is refused.
+    """
+    access.require(EDIT)
+    new_title = clean_title(title)
+    comment = clean_comment(comment)
+    page_id = page.pk if isinstance(page, Page) else page
+    with transaction.atomic():
+        # The tool row lock serialises renames with creations (one address, one page).
+        access = tool_access_again(access, EDIT, lock=True)
+        locked = _locked_page(access, page_id)
+        current = _current(locked)
+        if new_title == current.title:
+            return locked
+        old_slug, new_slug = locked.slug, page_slug(new_title)
+        if new_slug != old_slug:
+            taken = Page.objects.filter(space=access.space, slug=new_slug).first()
+            if taken is not None:
+                raise ValidationError(
+                    {
+                        "title": [
+                            ValidationError(
+                                _("A page named “%(title)s” already exists in this space.")
+                                % {"title": taken.title}
+                                if taken.deleted_at is None
+                                else _(
+                                    "A page named “%(title)s” is in the trash: choose another "
+                                    "title."
+                                )
+                                % {"title": taken.title},
+                                code="duplicate",
+                            )
+                        ]
+                    }
+                )
+            # Renaming back to a former address takes it back from its redirect.
+            PageRedirect.objects.filter(space=access.space, old_slug=new_slug).delete()
+            PageRedirect.objects.create(space=access.space, old_slug=old_slug, page=locked)
+            locked.slug = new_slug
+            locked.save(update_fields=["slug"])
+        _new_revision(
+            access,
+            locked,
+            number=current.number + 1,
+            kind=Revision.Kind.EDITED,
+            title=new_title,
+            body=current.body,
+            comment=comment or _("Renamed from “%(title)s”.") % {"title": current.title},
+        )
+        _rerender_links_to(access.space, {old_slug, new_slug})
+        _event(
+            access,
+            "wiki.page.renamed",
+            locked,
+            title=new_title,
+            old_title=current.title,
+            old_slug=old_slug,
+        )
+    return locked
+
+
+def page_move(*, access: ToolAccess, page: Page | int, parent: Page | int | None) -> Page:
+    """Place a page under another live page of the space (None: at the top of the tree).
+
+    A page cannot go under itself or under one of its own sub-pages (no cycle).
+    """
+    access.require(EDIT)
+    page_id = page.pk if isinstance(page, Page) else page
+    parent_id = parent.pk if isinstance(parent, Page) else parent
+    with transaction.atomic():
+        # The tool row lock serialises moves: two crossed moves cannot make a cycle together.
+        access = tool_access_again(access, EDIT, lock=True)
+        locked = _locked_page(access, page_id)
+        if parent_id == locked.parent_id:
+            return locked
+        new_parent: Page | None = None
+        if parent_id is not None:
+            new_parent = live_parent = (
+                Page.objects.filter(pk=parent_id, space=access.space, deleted_at__isnull=True)
+                .only("pk", "parent_id", "title")
+                .first()
+            )
+            if live_parent is None:
+                raise ValidationError(
+                    {"parent": [ValidationError(_("Choose a page of this space."), code="parent")]}
+                )
+            parents = dict(Page.objects.filter(space=access.space).values_list("pk", "parent_id"))
+            seen: set[int] = set()
+            ancestor: int | None = live_parent.pk
+            while ancestor is not None and ancestor not in seen:
+                if ancestor == locked.pk:
+                    raise ValidationError(
+                        {
+                            "parent": [
+                                ValidationError(
+                                    _(
+                                        "A page cannot go under itself or under one of its "
+                                        "own sub-pages."
+                                    ),
+                                    code="cycle",
+                                )
+                            ]
+                        }
+                    )
+                seen.add(ancestor)
+                ancestor = parents.get(ancestor)
+        locked.parent = new_parent
+        locked.save(update_fields=["parent"])
+        _event(
+            access,
+            "wiki.page.moved",
+            locked,
+            title=locked.title,
+            parent=new_parent.title if new_parent is not None else "",
+        )
+    return locked

@@ -66,3 +66,37 @@ class RestoreForm(forms.Form):
 
     def clean_comment(self) -> str:
         return actions.clean_comment(self.cleaned_data["comment"])
+
+
+class RenameForm(forms.Form):
+    title = forms.CharField(
+        label=gettext_lazy("New title"),
+        max_length=TITLE_MAX,
+        error_messages={"required": gettext_lazy("Give the page a title.")},
+        help_text=gettext_lazy(
+            "The page's address follows the title; the old address keeps leading here."
+        ),
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Why rename it?"),
+        required=False,
+        max_length=COMMENT_MAX,
+        help_text=gettext_lazy("Optional, shown in the history."),
+    )
+
+
+class MoveForm(forms.Form):
+    parent = forms.TypedChoiceField(
+        label=gettext_lazy("Place this page under"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[Any, int]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["parent"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", gettext_lazy("— The top of the tree —"))] + [
+            (str(page.pk), f"{'\u2003' * depth}{page.title}") for page, depth in choices
+        ]

@@ -36,6 +36,12 @@ MANIFEST = ToolManifest(
         EventKind("wiki.page.edited", Participation.REACTION, _("edited a wiki page")),
         EventKind("wiki.page.restored", Participation.REACTION, _("restored a wiki page")),
         EventKind("wiki.page.viewed", Participation.VIEW, _("read a wiki page")),
+        EventKind("wiki.page.deleted", Participation.ADMIN, _("put a wiki page in the trash")),
+        EventKind(
+            "wiki.page.undeleted", Participation.ADMIN, _("took a wiki page out of the trash")
+        ),
+        EventKind("wiki.page.renamed", Participation.REACTION, _("renamed a wiki page")),
+        EventKind("wiki.page.moved", Participation.REACTION, _("moved a wiki page")),
     ),
     usages=("write", "share"),
     resolve_targets="coopilote.tools.wiki.selectors.feed_targets",

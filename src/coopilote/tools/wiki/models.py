@@ -46,6 +46,15 @@ class Page(models.Model):
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     # Set when the page goes to the trash (a later part of the wiki); None: a live page.
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    # The page above this one in the space's tree (None: at the top); never a cycle.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent page"),
+    )
 
     class Meta:
         verbose_name = _("wiki page")
@@ -174,3 +183,26 @@ class PageLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_page_id} → {self.to_name}"
+
+
+class PageRedirect(models.Model):
+    """A former address of a renamed page: links and bookmarks to it still lead to the page."""
+
+    space = models.ForeignKey(
+        "spaces.Space", on_delete=models.CASCADE, related_name="+", verbose_name=_("space")
+    )
+    old_slug = models.SlugField(_("former address"), max_length=SLUG_MAX)
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("page")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("former page address")
+        verbose_name_plural = _("former page addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["space", "old_slug"], name="wiki_redirect_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.page_id}"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from coopilote.spaces.access import ToolAccess
 from coopilote.spaces.models import Space
 from coopilote.spaces.registry import TargetLink
-from coopilote.tools.wiki.models import Draft, Page, PageLink, Revision
+from coopilote.tools.wiki.models import Draft, Page, PageLink, PageRedirect, Revision
 
 HISTORY_PER_PAGE = 50
 
@@ -108,3 +108,80 @@ def feed_targets(
         .filter(pk__in=ids)
         .values_list("pk", "title", "slug")
     }
+
+
+# Trash, former addresses and the page tree ----------------------------------------------------
+
+
+def trash(space: Space) -> list[Page]:
+    """The space's pages in the trash, most recently deleted first."""
+    return list(
+        Page.objects.filter(space=space, deleted_at__isnull=False)
+        .select_related("current__author")
+        .defer("current__body", "current__html", "current__toc")
+        .order_by("-deleted_at", "slug")
+    )
+
+
+def trashed_page(space: Space, page_id: int) -> Page | None:
+    return Page.objects.filter(space=space, pk=page_id, deleted_at__isnull=False).first()
+
+
+def redirect_target(space: Space, slug: str) -> Page | None:
+    """The live page that used to have the address ``slug`` (renamed since), if any."""
+    found = (
+        PageRedirect.objects.filter(space=space, old_slug=slug, page__deleted_at__isnull=True)
+        .select_related("page")
+        .first()
+    )
+    return found.page if found is not None else None
+
+
+def page_tree(space: Space) -> list[tuple[Page, int]]:
+    """Every live page with its depth, each followed by its sub-pages, siblings by title.
+
+    A page whose parent is in the trash shows at the top. One query.
+    """
+    pages = list(live_pages(space).only("pk", "title", "slug", "parent_id"))
+    ids = {page.pk for page in pages}
+    children: dict[int | None, list[Page]] = {}
+    for page in pages:
+        parent = page.parent_id if page.parent_id in ids else None
+        children.setdefault(parent, []).append(page)
+    for siblings in children.values():
+        siblings.sort(key=lambda page: (page.title.casefold(), page.slug))
+    tree: list[tuple[Page, int]] = []
+    stack: list[tuple[Page, int]] = [(page, 0) for page in reversed(children.get(None, []))]
+    while stack:
+        page, depth = stack.pop()
+        tree.append((page, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(page.pk, [])))
+    return tree
+
+
+def move_choices(space: Space, page: Page) -> list[tuple[Page, int]]:
+    """Where ``page`` may go: every live page of the tree except itself and its sub-pages."""
+    tree = page_tree(space)
+    allowed: list[tuple[Page, int]] = []
+    skipping_below: int | None = None
+    for candidate, depth in tree:
+        if skipping_below is not None and depth > skipping_below:
+            continue
+        skipping_below = None
+        if candidate.pk == page.pk:
+            skipping_below = depth
+            continue
+        allowed.append((candidate, depth))
+    return allowed
+
+
+def nested_tree(space: Space) -> list[dict[str, Any]]:
+    """``page_tree`` as nested nodes ``{"page", "children"}`` for a nested list."""
+    roots: list[dict[str, Any]] = []
+    path: list[dict[str, Any]] = []
+    for page, depth in page_tree(space):
+        node: dict[str, Any] = {"page": page, "children": []}
+        del path[depth:]
+        (path[-1]["children"] if path else roots).append(node)
+        path.append(node)
+    return roots

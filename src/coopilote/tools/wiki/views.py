@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import uuid
 from typing import Any
 
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coopilote.spaces.access import ToolAccess, with_tool
 from coopilote.tools.wiki import actions, diffing, selectors
-from coopilote.tools.wiki.forms import PageForm, RestoreForm
+from coopilote.tools.wiki.forms import MoveForm, PageForm, RenameForm, RestoreForm
 from coopilote.tools.wiki.manifest import EDIT, KEY, MANAGE, READ
 from coopilote.tools.wiki.models import Page
 
@@ -57,6 +59,59 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+# Text sent after the session ended (REL-T19) -------------------------------------------------
+
+STASH_KEY = "wiki_unsent"
+STASH_FIELDS = ("title", "body", "comment", "base_number")
+STASH_MAX = 2_000_000  # characters: the body limit is checked again when it is saved
+
+
+def _keep_unsent(view: Any) -> Any:
+    """Before the door: a save sent by someone whose session has ended (anonymous now) is kept
+    in their new session, for this address only, and given back by ``_unsent`` after they log
+    in again and land on the same form (the door sends them to the login page with ``next``)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST" and not request.user.is_authenticated:
+            sent = {name: request.POST.get(name, "")[:STASH_MAX] for name in STASH_FIELDS}
+            if sent["title"].strip() or sent["body"].strip():
+                request.session[STASH_KEY] = {"path": request.path, "form": sent}
+        return view(request, **kwargs)
+
+    return wrapped
+
+
+def _unsent(request: HttpRequest, access: ToolAccess, page: Page | None) -> dict[str, Any] | None:
+    """The text kept by ``_keep_unsent`` for this address, taken out of the session and kept
+    as the person's draft too (now that they are known), so that closing the tab loses nothing."""
+    kept = request.session.get(STASH_KEY)
+    if not isinstance(kept, dict) or kept.get("path") != request.path:
+        return None
+    del request.session[STASH_KEY]
+    form = kept.get("form")
+    if not isinstance(form, dict):
+        return None
+    unsent = {name: str(form.get(name, "")) for name in STASH_FIELDS}
+    # Too long to keep as a draft: the form still shows it, and saving says why.
+    with contextlib.suppress(ValidationError):
+        actions.draft_save(
+            access=access,
+            page=page,
+            title=unsent["title"],
+            body=unsent["body"],
+            base_number=_int(unsent["base_number"]),
+        )
+    messages.warning(
+        request,
+        _(
+            "Your session had ended when you saved: your text was not saved yet. "
+            "It is back in the form below: check it and save again."
+        ),
+    )
+    return unsent
+
+
 # Reading --------------------------------------------------------------------------------------
 
 
@@ -77,7 +132,13 @@ def index(request: HttpRequest, access: ToolAccess) -> HttpResponse:
 @with_tool(KEY, READ)
 @require_http_methods(["GET"])
 def page(request: HttpRequest, access: ToolAccess, page_slug: str) -> HttpResponse:
-    found = _page(access, page_slug)
+    found = selectors.page(access.space, page_slug)
+    if found is None:
+        renamed = selectors.redirect_target(access.space, page_slug)
+        if renamed is not None:  # a former address of a renamed page
+            return redirect(_page_url(access, renamed))
+    if found is None or found.current is None:
+        raise Http404
     actions.page_view(access=access, page=found)
     return render(
         request,
@@ -160,6 +221,7 @@ def _refused(form: PageForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+@_keep_unsent
 @with_tool(KEY, EDIT)
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, access: ToolAccess) -> HttpResponse:
@@ -191,6 +253,10 @@ def create(request: HttpRequest, access: ToolAccess) -> HttpResponse:
     initial = {"title": title, "token": _token()}
     if use_draft and draft is not None:
         initial.update(title=draft.title, body=draft.body)
+    unsent = _unsent(request, access, None)
+    if unsent is not None:
+        initial.update(title=unsent["title"], body=unsent["body"], comment=unsent["comment"])
+        use_draft = True  # the text in the form is newer than any draft
     form = PageForm(initial=initial, preview_url=_preview_url(access), new=True)
     return render(
         request,
@@ -227,6 +293,7 @@ def _conflict_page(
     )
 
 
+@_keep_unsent
 @with_tool(KEY, EDIT)
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, access: ToolAccess, page_slug: str) -> HttpResponse:
@@ -288,6 +355,15 @@ def edit(request: HttpRequest, access: ToolAccess, page_slug: str) -> HttpRespon
             body=draft.body,
             base_number=draft.base_number or current.number,
         )
+    unsent = _unsent(request, access, found)
+    if unsent is not None:
+        initial.update(
+            title=unsent["title"] or current.title,
+            body=unsent["body"],
+            comment=unsent["comment"],
+            base_number=_int(unsent["base_number"]) or current.number,
+        )
+        use_draft = True  # the text in the form is newer than any draft
     if draft is not None and not use_draft and draft.body == current.body:
         draft = None  # nothing to offer back
     form = PageForm(initial=initial, preview_url=_preview_url(access))
@@ -380,3 +456,104 @@ def draft_discard(
     if found is None:
         return redirect(reverse(f"{KEY}:create", args=[access.space.slug]))
     return redirect(reverse(f"{KEY}:edit", args=[access.space.slug, found.slug]))
+
+
+# Trash, renaming and the page tree ------------------------------------------------------------
+
+
+@with_tool(KEY, READ)
+@require_http_methods(["GET"])
+def tree(request: HttpRequest, access: ToolAccess) -> HttpResponse:
+    return render(
+        request, "wiki/tree.html", _context(access, tree=selectors.nested_tree(access.space))
+    )
+
+
+@with_tool(KEY, MANAGE)
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, access: ToolAccess, page_slug: str) -> HttpResponse:
+    found = _page(access, page_slug)
+    if request.method == "POST":
+        actions.page_delete(access=access, page=found)
+        messages.success(
+            request,
+            _("The page “%(title)s” is in the trash: it can be restored from there.")
+            % {"title": found.title},
+        )
+        return redirect(reverse(f"{KEY}:index", args=[access.space.slug]))
+    return render(
+        request,
+        "wiki/delete.html",
+        _context(access, page=found, backlinks=selectors.backlinks(access.space, found)),
+    )
+
+
+@with_tool(KEY, MANAGE)
+@require_http_methods(["GET"])
+def trash(request: HttpRequest, access: ToolAccess) -> HttpResponse:
+    return render(request, "wiki/trash.html", _context(access, pages=selectors.trash(access.space)))
+
+
+@with_tool(KEY, MANAGE)
+@require_POST
+def undelete(request: HttpRequest, access: ToolAccess, page_id: int) -> HttpResponse:
+    found = selectors.trashed_page(access.space, page_id)
+    if found is None:
+        raise Http404
+    restored = actions.page_undelete(access=access, page=found)
+    messages.success(request, _("The page “%(title)s” is restored.") % {"title": restored.title})
+    return redirect(_page_url(access, restored))
+
+
+@with_tool(KEY, EDIT)
+@require_http_methods(["GET", "POST"])
+def rename(request: HttpRequest, access: ToolAccess, page_slug: str) -> HttpResponse:
+    found = _page(access, page_slug)
+    if request.method == "POST":
+        form = RenameForm(request.POST)
+        if form.is_valid():
+            try:
+                renamed = actions.page_rename(
+                    access=access,
+                    page=found,
+                    title=form.cleaned_data["title"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error("title", error)
+            else:
+                messages.success(
+                    request, _("The page is now called “%(title)s”.") % {"title": renamed.title}
+                )
+                return redirect(_page_url(access, renamed))
+        return render(
+            request, "wiki/rename.html", _context(access, page=found, form=form), status=400
+        )
+    form = RenameForm(initial={"title": found.title})
+    return render(request, "wiki/rename.html", _context(access, page=found, form=form))
+
+
+@with_tool(KEY, EDIT)
+@require_http_methods(["GET", "POST"])
+def move(request: HttpRequest, access: ToolAccess, page_slug: str) -> HttpResponse:
+    found = _page(access, page_slug)
+    choices = selectors.move_choices(access.space, found)
+    if request.method == "POST":
+        form = MoveForm(request.POST, choices=choices)
+        if form.is_valid():
+            try:
+                actions.page_move(access=access, page=found, parent=form.cleaned_data["parent"])
+            except ValidationError as error:
+                form.add_error("parent", error.messages)
+            else:
+                messages.success(request, _("The page is moved."))
+                return redirect(reverse(f"{KEY}:tree", args=[access.space.slug]))
+        return render(
+            request, "wiki/move.html", _context(access, page=found, form=form), status=400
+        )
+    form = MoveForm(initial={"parent": found.parent_id or ""}, choices=choices)
+    return render(request, "wiki/move.html", _context(access, page=found, form=form))
