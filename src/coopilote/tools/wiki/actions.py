@@ -25,7 +25,7 @@ from merge3 import Merge3
 from coopilote.activity.recording import record, record_view
 from coopilote.core.text import INVISIBLE, clean_plain_text
 from coopilote.spaces.access import ToolAccess, tool_access_again
-from coopilote.tools.wiki import markup
+from coopilote.tools.wiki import markup, notifications
 from coopilote.tools.wiki.manifest import EDIT, MANAGE, MANIFEST, READ
 from coopilote.tools.wiki.models import (
     COMMENT_MAX,
@@ -33,13 +33,14 @@ from coopilote.tools.wiki.models import (
     TOKEN_MAX,
     Draft,
     Page,
+    PageFollower,
     PageLink,
     PageRedirect,
     Revision,
 )
 
 # Page addresses the wiki's own routes use at the top level (``urls.py``).
-RESERVED_SLUGS = frozenset({"nouvelle-page", "apercu", "plan", "corbeille"})
+RESERVED_SLUGS = frozenset({"nouvelle-page", "apercu", "plan", "corbeille", "changements"})
 
 
 class EditConflict(Exception):
@@ -233,7 +234,9 @@ def _new_revision(
     comment: str,
     token: str = "",
     source_number: int | None = None,
+    previous: Revision | None = None,
 ) -> Revision:
+    """The page's next revision; its followers are told (outbox, same transaction)."""
     rendered = render(access.space, body)
     now = timezone.now()
     revision = Revision.objects.create(
@@ -255,6 +258,8 @@ def _new_revision(
     page.updated_at = now
     page.save(update_fields=["current", "title", "updated_at"])
     _store_links(page, rendered)
+    if number > 1:
+        notifications.page_changed(access, page, previous, revision)
     return revision
 
 
@@ -364,6 +369,7 @@ def page_create(
                 comment=cleaned["comment"],
                 token=token,
             )
+            PageFollower.objects.create(page=page, user=access.user)  # its creator follows it
             # A new page takes its address back from a renamed page's former address.
             PageRedirect.objects.filter(space=access.space, old_slug=slug).delete()
             _refresh_linking_pages(page)
@@ -493,6 +499,7 @@ def page_save(
                 comment=cleaned["comment"],
                 token=token,
                 source_number=source,
+                previous=current,
             )
             Draft.objects.filter(page=locked, user=access.user).delete()
             _event(
@@ -535,6 +542,7 @@ def page_restore(
             body=old.body,
             comment=comment or _("Restored revision %(number)d.") % {"number": old.number},
             source_number=old.number,
+            previous=current,
         )
         _event(
             access,
@@ -738,6 +746,7 @@ def page_rename(*, access: ToolAccess, page: Page | int, title: str, comment: st
             title=new_title,
             body=current.body,
             comment=comment or _("Renamed from “%(title)s”.") % {"title": current.title},
+            previous=current,
         )
         _rerender_links_to(access.space, {old_slug, new_slug})
         _event(
@@ -806,3 +815,32 @@ def page_move(*, access: ToolAccess, page: Page | int, parent: Page | int | None
             parent=new_parent.title if new_parent is not None else "",
         )
     return locked
+
+
+# Following a page -----------------------------------------------------------------------------
+
+
+def page_follow(*, access: ToolAccess, page: Page | int) -> bool:
+    """Get an email when the page changes; True when the person did not follow it yet.
+
+    Members of the space who may read the wiki may follow its pages (not visitors). Following
+    is a private choice: no activity event.
+    """
+    if not notifications.may_follow(access):
+        raise PermissionDenied
+    page_id = page.pk if isinstance(page, Page) else page
+    with transaction.atomic():
+        locked = _locked_page(access, page_id)
+        _follower, created = PageFollower.objects.get_or_create(page=locked, user=access.user)
+    return created
+
+
+def page_unfollow(*, access: ToolAccess, page: Page | int) -> bool:
+    """Stop the emails about this page; True when the person followed it."""
+    if not notifications.may_follow(access):
+        raise PermissionDenied
+    page_id = page.pk if isinstance(page, Page) else page
+    deleted, _detail = PageFollower.objects.filter(
+        page_id=page_id, page__space=access.space, user=access.user
+    ).delete()
+    return bool(deleted)

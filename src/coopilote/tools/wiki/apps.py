@@ -9,6 +9,7 @@ class WikiConfig(AppConfig):
 
     def ready(self) -> None:
         from coopilote.spaces import registry
+        from coopilote.tools.wiki import notifications  # noqa: F401  (registers its email kind)
         from coopilote.tools.wiki.manifest import MANIFEST
 
         registry.register(MANIFEST)

@@ -206,3 +206,28 @@ class PageRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_slug} → {self.page_id}"
+
+
+class PageFollower(models.Model):
+    """Someone who gets an email when the page changes (``notifications.page_changed``)."""
+
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="followers", verbose_name=_("page")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="wiki_follows",
+        verbose_name=_("person"),
+    )
+    created_at = models.DateTimeField(_("following since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("page follower")
+        verbose_name_plural = _("page followers")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "user"], name="wiki_follower_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.page_id}"

@@ -11,9 +11,10 @@ from django.urls import reverse
 from coopilote.spaces.access import ToolAccess
 from coopilote.spaces.models import Space
 from coopilote.spaces.registry import TargetLink
-from coopilote.tools.wiki.models import Draft, Page, PageLink, PageRedirect, Revision
+from coopilote.tools.wiki.models import Draft, Page, PageFollower, PageLink, PageRedirect, Revision
 
 HISTORY_PER_PAGE = 50
+CHANGES_PER_PAGE = 50
 
 
 def live_pages(space: Space) -> Any:
@@ -185,3 +186,24 @@ def nested_tree(space: Space) -> list[dict[str, Any]]:
         (path[-1]["children"] if path else roots).append(node)
         path.append(node)
     return roots
+
+
+# Recent changes and followers -----------------------------------------------------------------
+
+
+def recent_changes(space: Space, number: int | str | None = 1) -> PaginatorPage:
+    """One screen of the latest revisions of the space's live pages, newest first, with their
+    page and author, without their texts (two queries: count and rows)."""
+    revisions = (
+        Revision.objects.filter(page__space=space, page__deleted_at__isnull=True)
+        .select_related("page", "author")
+        .defer("body", "html", "toc", "token")
+        .order_by("-created_at", "-pk")
+    )
+    return Paginator(revisions, CHANGES_PER_PAGE).get_page(number)
+
+
+def is_following(user: Any, page: Page) -> bool:
+    if not user.is_authenticated:
+        return False
+    return PageFollower.objects.filter(page=page, user=user).exists()

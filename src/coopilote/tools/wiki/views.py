@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coopilote.spaces.access import ToolAccess, with_tool
-from coopilote.tools.wiki import actions, diffing, selectors
+from coopilote.tools.wiki import actions, diffing, notifications, selectors
 from coopilote.tools.wiki.forms import MoveForm, PageForm, RenameForm, RestoreForm
 from coopilote.tools.wiki.manifest import EDIT, KEY, MANAGE, READ
 from coopilote.tools.wiki.models import Page
@@ -148,8 +149,46 @@ def page(request: HttpRequest, access: ToolAccess, page_slug: str) -> HttpRespon
             page=found,
             revision=found.current,
             backlinks=selectors.backlinks(access.space, found),
+            may_follow=notifications.may_follow(access),
+            following=selectors.is_following(access.user, found),
         ),
     )
+
+
+@with_tool(KEY, READ)
+@require_http_methods(["GET"])
+def changes(request: HttpRequest, access: ToolAccess) -> HttpResponse:
+    return render(
+        request,
+        "wiki/changes.html",
+        _context(access, revisions=selectors.recent_changes(access.space, request.GET.get("page"))),
+    )
+
+
+@with_tool(KEY, READ)
+@require_POST
+def follow(request: HttpRequest, access: ToolAccess, page_slug: str) -> HttpResponse:
+    found = _page(access, page_slug)
+    if not request.user.is_authenticated:  # a visitor of a public space: log in first
+        return redirect_to_login(_page_url(access, found))
+    actions.page_follow(access=access, page=found)
+    messages.success(
+        request,
+        _("You follow “%(title)s”: you will get an email when it changes.")
+        % {"title": found.title},
+    )
+    return redirect(_page_url(access, found))
+
+
+@with_tool(KEY, READ)
+@require_POST
+def unfollow(request: HttpRequest, access: ToolAccess, page_slug: str) -> HttpResponse:
+    found = _page(access, page_slug)
+    if not request.user.is_authenticated:  # a visitor of a public space: log in first
+        return redirect_to_login(_page_url(access, found))
+    actions.page_unfollow(access=access, page=found)
+    messages.success(request, _("You no longer follow “%(title)s”.") % {"title": found.title})
+    return redirect(_page_url(access, found))
 
 
 @with_tool(KEY, READ)

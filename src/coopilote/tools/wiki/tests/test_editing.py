@@ -463,8 +463,9 @@ def test_a_page_reads_in_the_same_queries_whatever_its_history_and_links(wiki_sp
         )
     assert _queries(clients["member"], page_url(page)) == few
     # session, user, space, memberships, tool row, page + revision + author, the view
-    # counter's update (in a savepoint: 3), backlinks, the menu's tools
-    assert few == 11
+    # counter's update (in a savepoint: 3), backlinks, whether the reader follows the page,
+    # the menu's tools
+    assert few == 12
 
 
 def test_the_history_and_index_read_in_the_same_queries_whatever_their_size(wiki_space, add_page):
