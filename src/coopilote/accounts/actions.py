@@ -72,6 +72,15 @@ def profile_update(
     return actor
 
 
+def display_name_offer(*, user: User, name: str) -> bool:
+    """Give a display name to someone who has none yet (e.g. the name an inviter typed);
+    a name the person chose is never replaced."""
+    name = " ".join(name.split())[: User._meta.get_field("display_name").max_length]
+    if not name:
+        return False
+    return bool(User.objects.filter(pk=user.pk, display_name="").update(display_name=name))
+
+
 def account_delete(*, actor: User) -> None:
     """Erase a person's personal data; what they wrote stays, signed "former member".
 

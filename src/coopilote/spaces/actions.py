@@ -19,7 +19,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -788,10 +787,6 @@ def join_request_decide(
             )
         notifications.join_request_decided(join_request, role=granted)
     return join_request
-
-
-def space_url(space: Space) -> str:
-    return settings.SITE_URL + reverse("spaces:detail", args=[space.slug])
 
 
 # Tools ----------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ def accept_invitation_after_signup(sender: Any, request: Any, user: User, **kwar
     """The invitation link proved the address; joining is what the person came for."""
     from django.core.exceptions import ValidationError
 
+    from coopilote.accounts.actions import display_name_offer
     from coopilote.spaces.actions import (
         InvitationUnusable,
         invitation_accept,
@@ -42,8 +43,7 @@ def accept_invitation_after_signup(sender: Any, request: Any, user: User, **kwar
     except (InvitationUnusable, ValidationError):
         return
     # The facilitator typed the newcomer's name: a better start than part of their address.
-    if invitation.name and not user.display_name:
-        User.objects.filter(pk=user.pk, display_name="").update(display_name=invitation.name)
+    display_name_offer(user=user, name=invitation.name)
 
 
 def connect() -> None:
