@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -541,6 +541,8 @@ def invitations_send(
         now = timezone.now()
         expires = now + timedelta(days=settings.SPACES_INVITATION_DAYS)
         invitations = []
+        # One query for the languages of the whole batch, not one per address.
+        languages = notifications.languages_of([row.email for row in rows])
         for row in rows:
             token = secrets.token_urlsafe(32)
             invitation = Invitation.objects.create(
@@ -555,7 +557,9 @@ def invitations_send(
                 sent_at=now,
                 expires_at=expires,
             )
-            notifications.invitation(invitation, token)
+            notifications.invitation(
+                invitation, token, languages.get(invitation.email) or translation.get_language()
+            )
             invitations.append(invitation)
         _event(space, access.user, "invitation.sent", count=len(invitations))
     return invitations

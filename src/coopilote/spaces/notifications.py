@@ -44,8 +44,15 @@ def _space_url(space: Any) -> str:
     return settings.SITE_URL + reverse("spaces:detail", args=[space.slug])
 
 
-def invitation(invitation: Any, token: str) -> None:
-    """The invitation goes to an address; an existing account's language is used when known."""
+def languages_of(emails: list[str]) -> dict[str, str]:
+    """Address → language of the account that has it, for the addresses that have one."""
+    rows = User.objects.filter(email__in=[email.lower() for email in emails])
+    return {email.lower(): language for email, language in rows.values_list("email", "language")}
+
+
+def invitation(invitation: Any, token: str, language: str | None = None) -> None:
+    """The invitation goes to an address, in the language of the account that has it, if any
+    (``language``, looked up once for a whole batch by the caller, or here for one)."""
     context = {
         "invitation": invitation,
         "space": invitation.space,
@@ -54,9 +61,9 @@ def invitation(invitation: Any, token: str) -> None:
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
     }
-    existing = User.objects.filter(email__iexact=invitation.email).first()
-    language = existing.language if existing else translation.get_language()
-    with translation.override(language):
+    if language is None:
+        language = languages_of([invitation.email]).get(invitation.email.lower())
+    with translation.override(language or translation.get_language()):
         subject = render_to_string("spaces/mail/invitation_subject.txt", context)
         body = render_to_string("spaces/mail/invitation.txt", context)
     EmailMultiAlternatives(

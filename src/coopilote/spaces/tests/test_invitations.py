@@ -469,3 +469,27 @@ def test_a_refused_batch_writes_no_invitation_and_no_mail(personas):
     with pytest.raises(ValidationError):
         actions.invitations_send(access=access, rows=rows)
     assert snapshot() == before
+
+
+def test_each_invitation_of_a_batch_is_written_in_its_reader_s_language(personas, make_user):
+    from coopilote.spaces.actions import InvitationRow
+
+    space, clients = personas("members")
+    make_user("english@example.org", language="en")
+    make_user("francais@example.org", language="fr")
+    rows = [
+        InvitationRow(email="english@example.org"),
+        InvitationRow(email="francais@example.org"),
+        InvitationRow(email="nouveau@example.org"),
+    ]
+    with translation.override("fr"):
+        actions.invitations_send(access=access_for(space, clients.users["owner"]), rows=rows)
+    subject = "Invitation to join “%(space)s”"
+    with translation.override("en"):
+        english = translation.gettext(subject) % {"space": space.name}
+    french = in_french(subject, space=space.name)
+    assert english != french
+    assert mails_to("english@example.org")[0].subject == english
+    assert mails_to("francais@example.org")[0].subject == french
+    # No account yet: the inviter's language.
+    assert mails_to("nouveau@example.org")[0].subject == french
