@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Deep enough for a network → group → sub-group → project; creation refuses deeper trees.
 MAX_DEPTH = 4
-_ANCESTORS = "__".join(["parent"] * (MAX_DEPTH - 1))
+ANCESTORS = "__".join(["parent"] * (MAX_DEPTH - 1))
 
 
 SpaceView = Callable[..., HttpResponse]
@@ -133,7 +133,7 @@ def access_for(space: Space, user: Any) -> SpaceAccess:
 
 
 def load_space(slug: str) -> Space:
-    space = Space.objects.select_related(_ANCESTORS).filter(slug=slug).first()
+    space = Space.objects.select_related(ANCESTORS).filter(slug=slug).first()
     if space is None:
         raise Http404
     return space
@@ -239,6 +239,60 @@ class ToolAccess:
     def require(self, verb: str) -> None:
         if not self.can(verb):
             raise PermissionDenied
+
+
+def spaces_by_slug(slugs: set[str]) -> dict[str, Space]:
+    """Spaces named by address, current or former, loaded with their ancestors (two queries at
+    most): what a link written in another space's text points at. Unknown addresses are absent."""
+    if not slugs:
+        return {}
+    found = {
+        space.slug: space
+        for space in Space.objects.select_related(ANCESTORS).filter(slug__in=slugs)
+    }
+    moved = slugs - set(found)
+    if moved:
+        redirects = SlugRedirect.objects.select_related(f"space__{ANCESTORS}")
+        for redirect in redirects.filter(slug__in=moved):
+            found[redirect.slug] = redirect.space
+    return found
+
+
+def tool_accesses(spaces: list[Space], user: Any, tool_key: str) -> dict[int, ToolAccess]:
+    """One person's access to one tool in several spaces loaded with their ancestors, in two
+    queries whatever their number (memberships, then the tool rows). Spaces where the tool is
+    not enabled are absent; the caller asks each ``ToolAccess`` for the verb it needs."""
+    from coopilote.spaces import registry
+
+    manifest = registry.get(tool_key)
+    if manifest is None or not spaces:
+        return {}
+    roles: dict[int, Role] = {}
+    if user is not None and user.is_authenticated:
+        ids = {space.pk for space in spaces}
+        ids.update(ancestor.pk for space in spaces for ancestor in space.ancestors())
+        rows = Membership.objects.filter(user=user, space_id__in=ids)
+        memberships = {row.space_id: row for row in rows}
+        roles = {pk: Role(row.role) for pk, row in memberships.items()}
+    else:
+        memberships = {}
+    tools = {
+        tool.space_id: tool
+        for tool in SpaceTool.objects.filter(space__in=spaces, tool_key=tool_key, enabled=True)
+    }
+    found = {}
+    for space in spaces:
+        tool = tools.get(space.pk)
+        if tool is None:
+            continue
+        own = memberships.get(space.pk)
+        if own is not None:
+            own.space = space
+        access = SpaceAccess(
+            space=space, user=user, membership=own, role=effective_role(space, roles)
+        )
+        found[space.pk] = ToolAccess(space_access=access, tool=tool, manifest=manifest)
+    return found
 
 
 def tool_access(request: HttpRequest, slug: str, tool_key: str, verb: str = "read") -> ToolAccess:

@@ -28,6 +28,12 @@ The manifest is the whole contract between the tool and the platform:
   may see, in one query per call. The feed names an object only when its tool resolved it.
 - ``usages``: the cooperative usages the tool serves (échanger, rédiger, partager, ...), read by
   the diagnostic to recommend it.
+- ``embed_scheme`` and ``resolve_embeds``: optional; a text tool (the wiki) shows
+  ``![[<scheme>:<id>|caption]]`` through ``resolve(access, refs)``: given the reader's
+  ``ToolAccess`` of the page's space and a list of ``EmbedRef``, it returns ``{ref: html}`` for the
+  objects this reader may see, in a fixed number of queries. A ref left out shows nothing, so a
+  reader cannot tell a forbidden object from a missing one. The text tool never imports the tool
+  it embeds from: it asks ``embed_resolver(scheme)``.
 
 System checks (``spaces/checks.py``) validate every manifest at start-up.
 """
@@ -35,8 +41,9 @@ System checks (``spaces/checks.py``) validate every manifest at start-up.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
@@ -84,6 +91,16 @@ class TargetLink:
 
     title: str
     url: str
+    when: datetime | None = None  # for the tools' news on the gare centrale: when it changed
+
+
+@dataclass(frozen=True)
+class EmbedRef:
+    """An object a text shows inline, as written: ``![[library:<id>|caption]]``."""
+
+    scheme: str
+    target: str  # the object's identifier, as the tool names it in its URLs
+    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,12 +119,25 @@ class ToolManifest:
     usages: tuple[str, ...] = ()
     enabled_by_default: bool = False
     resolve_targets: str = ""
+    # Optional dotted path to ``f(tool_access) -> list[TargetLink]``: what changed lately in the
+    # tool, shown on its card at the gare centrale (one query; only called for readers).
+    home_news: str = ""
+    # ``![[<embed_scheme>:<id>]]`` in a text shows this tool's object through ``resolve_embeds``,
+    # a dotted path to ``f(access, refs: list[EmbedRef]) -> dict[EmbedRef, str]`` (see above).
+    embed_scheme: str = ""
+    resolve_embeds: str = ""
 
     def kind(self, key: str) -> EventKind:
         for kind in self.event_kinds:
             if kind.key == key:
                 return kind
         raise KeyError(f"{key!r} is not declared in the manifest of the {self.key!r} tool.")
+
+    def news_reader(self) -> Callable[..., list[TargetLink]] | None:
+        return import_string(self.home_news) if self.home_news else None  # type: ignore[no-any-return]
+
+    def embed_resolver(self) -> Callable[..., Mapping[EmbedRef, str]] | None:
+        return import_string(self.resolve_embeds) if self.resolve_embeds else None  # type: ignore[no-any-return]
 
     def target_resolver(self) -> Callable[..., dict[tuple[str, int], TargetLink]] | None:
         if not self.resolve_targets:
@@ -145,6 +175,19 @@ def manifests() -> list[ToolManifest]:
 
 def get(key: str) -> ToolManifest | None:
     return _manifests.get(key)
+
+
+def embed_schemes() -> frozenset[str]:
+    """The schemes a ``![[scheme:id]]`` may name: those of registered tools that resolve embeds."""
+    return frozenset(m.embed_scheme for m in _manifests.values() if m.embed_scheme)
+
+
+def embed_resolver(scheme: str) -> Callable[..., Mapping[EmbedRef, str]] | None:
+    """The resolver of the tool that registered ``scheme``, or None."""
+    for manifest in _manifests.values():
+        if manifest.embed_scheme == scheme and manifest.resolve_embeds:
+            return manifest.embed_resolver()
+    return None
 
 
 def registration_problems() -> list[str]:

@@ -153,6 +153,18 @@ def block_context(access: SpaceAccess, field: str, **extra: Any) -> dict[str, An
     return context
 
 
+def tool_news(access: SpaceAccess) -> None:
+    """Each tool card of the gare centrale gets ``news``: what its tool says changed lately
+    (one query per tool that declares ``home_news``)."""
+    from coopilote.spaces.access import ToolAccess
+
+    for tool in access.space_tools:
+        reader = tool.manifest.news_reader()  # type: ignore[attr-defined]
+        if reader is not None:
+            tool_access = ToolAccess(space_access=access, tool=tool, manifest=tool.manifest)  # type: ignore[attr-defined]
+            tool.news = reader(tool_access)  # type: ignore[attr-defined]
+
+
 def _form(field: str, space: Any, data: Any = None) -> HomeTextForm | MessageForm:
     if field == "message":
         initial = {"text": space.message, "until": space.message_until}

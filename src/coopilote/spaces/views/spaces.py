@@ -78,7 +78,7 @@ def detail(request: HttpRequest, access: SpaceAccess) -> HttpResponse:
     and sub-spaces; people who may not read the space get its card and how to join.
     """
     from coopilote.spaces import gare
-    from coopilote.spaces.views.home import block_context, feed_lines
+    from coopilote.spaces.views.home import block_context, feed_lines, tool_news
 
     context = {
         "access": access,
@@ -98,6 +98,7 @@ def detail(request: HttpRequest, access: SpaceAccess) -> HttpResponse:
             news_since=gare.news_since(access.membership),
             newest_members=gare.newest_members(access),
         )
+        tool_news(access)
     if access.can(policies.MANAGE_MEMBERS):
         context["pending_requests"] = selectors.pending_join_requests(access.space).count()
         context["pending_invitations"] = selectors.pending_invitations(access.space).count()

@@ -16,19 +16,19 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from merge3 import Merge3
 
 from coopilote.activity.recording import record, record_view
 from coopilote.core.text import INVISIBLE, clean_plain_text
 from coopilote.spaces.access import ToolAccess, tool_access_again
-from coopilote.tools.wiki import markup, notifications
+from coopilote.tools.wiki import links, markup, notifications
 from coopilote.tools.wiki.manifest import EDIT, MANAGE, MANIFEST, READ
+from coopilote.tools.wiki.markup import page_slug
 from coopilote.tools.wiki.models import (
     COMMENT_MAX,
+    TEMPLATE_NAME_MAX,
     TITLE_MAX,
     TOKEN_MAX,
     Draft,
@@ -36,11 +36,9 @@ from coopilote.tools.wiki.models import (
     PageFollower,
     PageLink,
     PageRedirect,
+    PageTemplate,
     Revision,
 )
-
-# Page addresses the wiki's own routes use at the top level (``urls.py``).
-RESERVED_SLUGS = frozenset({"nouvelle-page", "apercu", "plan", "corbeille", "changements"})
 
 
 class EditConflict(Exception):
@@ -64,12 +62,6 @@ class SaveResult:
 
 
 # Text -----------------------------------------------------------------------------------------
-
-
-def page_slug(name: str) -> str:
-    """The address of a page named ``name``; a ``[[name]]`` link resolves through it too."""
-    slug = markup.slugify(markup.normalise_name(name)) or "page"
-    return f"{slug}-page" if slug in RESERVED_SLUGS else slug
 
 
 def clean_title(value: str) -> str:
@@ -145,39 +137,9 @@ def clean_fields(title: str, body: str, comment: str = "") -> dict[str, str]:
 # Rendering ------------------------------------------------------------------------------------
 
 
-class Resolver:
-    """``[[Page name]]`` → the page of this space, or its creation link ("to create").
-
-    The space's page addresses are read once, on the first link.
-    """
-
-    def __init__(self, space: Any) -> None:
-        self.space = space
-        self._slugs: dict[str, str] | None = None
-
-    def __call__(self, name: str) -> markup.LinkTarget | None:
-        if self._slugs is None:
-            # Live pages by address, then the former addresses of renamed live pages.
-            self._slugs = dict(
-                PageRedirect.objects.filter(
-                    space=self.space, page__deleted_at__isnull=True
-                ).values_list("old_slug", "page__slug")
-            )
-            for live in Page.objects.filter(space=self.space, deleted_at__isnull=True).values_list(
-                "slug", flat=True
-            ):
-                self._slugs[live] = live
-        slug = page_slug(name)
-        if slug in self._slugs:
-            return markup.LinkTarget(
-                url=reverse("wiki:page", args=[self.space.slug, self._slugs[slug]]), exists=True
-            )
-        create = reverse("wiki:create", args=[self.space.slug])
-        return markup.LinkTarget(url=f"{create}?{urlencode({'title': name})}", exists=False)
-
-
 def render(space: Any, body: str) -> markup.Rendered:
-    return markup.render(body, resolve=Resolver(space))
+    """Rendered as a save stores it (links are placeholders, resolved for each reader)."""
+    return markup.render(body)
 
 
 def _toc(rendered: markup.Rendered) -> list[dict[str, Any]]:
@@ -188,39 +150,31 @@ def _toc(rendered: markup.Rendered) -> list[dict[str, Any]]:
 
 
 def _store_links(page: Page, rendered: markup.Rendered) -> None:
-    """The page's outgoing links are those of its current text."""
-    wanted: dict[str, str] = {}
-    for name in rendered.links:
-        slug = page_slug(name)
-        if slug != page.slug:
-            wanted.setdefault(slug, name[:TITLE_MAX])
-    existing = dict(PageLink.objects.filter(from_page=page).values_list("to_slug", "to_name"))
-    stale = set(existing) - set(wanted)
+    """The page's outgoing links are those of its current text: for backlinks and the list of
+    pages to create. A link to a space address that names no space is not stored."""
+    spaces = links.target_spaces(rendered.links, page.space)
+    wanted: dict[tuple[int, str], str] = {}
+    for ref in rendered.links:
+        space = spaces.get(ref.space)
+        slug = page_slug(ref.name)
+        if space is not None and (space.pk, slug) != (page.space_id, page.slug):
+            wanted.setdefault((space.pk, slug), ref.name[:TITLE_MAX])
+    existing = {
+        (space_id, slug): pk
+        for pk, space_id, slug in PageLink.objects.filter(from_page=page).values_list(
+            "pk", "to_space_id", "to_slug"
+        )
+    }
+    stale = [pk for key, pk in existing.items() if key not in wanted]
     if stale:
-        PageLink.objects.filter(from_page=page, to_slug__in=stale).delete()
+        PageLink.objects.filter(pk__in=stale).delete()
     PageLink.objects.bulk_create(
         [
-            PageLink(from_page=page, to_slug=slug, to_name=name)
-            for slug, name in wanted.items()
-            if slug not in existing
+            PageLink(from_page=page, to_space_id=space_id, to_slug=slug, to_name=name)
+            for (space_id, slug), name in wanted.items()
+            if (space_id, slug) not in existing
         ]
     )
-
-
-def _refresh_linking_pages(page: Page) -> None:
-    """Pages that linked to ``page`` before it existed show the link as existing from now on."""
-    linking = Page.objects.filter(
-        space=page.space,
-        deleted_at__isnull=True,
-        links_out__to_slug=page.slug,
-        current__isnull=False,
-    ).select_related("current")
-    resolver = Resolver(page.space)
-    for other in linking:
-        revision = other.current
-        assert revision is not None
-        rendered = markup.render(revision.body, resolve=resolver)
-        Revision.objects.filter(pk=revision.pk).update(html=rendered.html, toc=_toc(rendered))
 
 
 def _new_revision(
@@ -263,14 +217,16 @@ def _new_revision(
     return revision
 
 
-def _event(access: ToolAccess, kind: str, page: Page, **payload: Any) -> None:
+def _event(
+    access: ToolAccess, kind: str, target: Page | PageTemplate | None, **payload: Any
+) -> None:
     declared = MANIFEST.kind(kind)  # an undeclared kind is a programming error: KeyError
     record(
         space=access.space,
         actor=access.user,
         kind=declared.key,
         participation=declared.participation,
-        target=page,
+        target=target,
         payload=payload,
     )
 
@@ -372,7 +328,6 @@ def page_create(
             PageFollower.objects.create(page=page, user=access.user)  # its creator follows it
             # A new page takes its address back from a renamed page's former address.
             PageRedirect.objects.filter(space=access.space, old_slug=slug).delete()
-            _refresh_linking_pages(page)
             Draft.objects.filter(space=access.space, page=None, user=access.user).delete()
             _event(access, "wiki.page.created", page, title=page.title)
     except IntegrityError:  # a creation the lock did not serialise (another tool row)
@@ -626,32 +581,6 @@ def draft_discard(*, access: ToolAccess, page: Page | None) -> int:
 # Trash, renaming and the page tree ------------------------------------------------------------
 
 
-def _rerender_links_to(space: Any, slugs: set[str]) -> None:
-    """Re-render the stored HTML of live pages linking to any of ``slugs`` (their links changed
-    target: a page deleted, restored or renamed)."""
-    linking = (
-        Page.objects.filter(
-            space=space,
-            deleted_at__isnull=True,
-            links_out__to_slug__in=slugs,
-            current__isnull=False,
-        )
-        .select_related("current")
-        .distinct()
-    )
-    resolver = Resolver(space)
-    for other in linking:
-        revision = other.current
-        assert revision is not None
-        rendered = markup.render(revision.body, resolve=resolver)
-        Revision.objects.filter(pk=revision.pk).update(html=rendered.html, toc=_toc(rendered))
-
-
-def _page_slugs(page: Page) -> set[str]:
-    """The page's address and its former ones: what links to it are written as."""
-    return {page.slug, *PageRedirect.objects.filter(page=page).values_list("old_slug", flat=True)}
-
-
 def page_delete(*, access: ToolAccess, page: Page | int) -> Page:
     """Put a page in the trash: readers get 404, links to it show as "to create" again.
 
@@ -670,7 +599,6 @@ def page_delete(*, access: ToolAccess, page: Page | int) -> Page:
             return locked
         locked.deleted_at = timezone.now()
         locked.save(update_fields=["deleted_at"])
-        _rerender_links_to(access.space, _page_slugs(locked))
         _event(access, "wiki.page.deleted", locked, title=locked.title)
     return locked
 
@@ -688,7 +616,6 @@ def page_undelete(*, access: ToolAccess, page: Page | int) -> Page:
             return locked
         locked.deleted_at = None
         locked.save(update_fields=["deleted_at"])
-        _rerender_links_to(access.space, _page_slugs(locked))
         _event(access, "wiki.page.undeleted", locked, title=locked.title)
     return locked
 
@@ -697,7 +624,7 @@ def page_rename(*, access: ToolAccess, page: Page | int, title: str, comment: st
     """Give a page a new title, and the address that goes with it.
 
     The old address is kept as a redirect, so ``[[Old name]]`` links and bookmarks still lead
-    to the page; pages linking to either name are re-rendered. The new title is a new revision
+    to the page (links are resolved when a page is shown). The new title is a new revision
     (same text), so the history shows the rename. A title that keeps the address only changes
     the title; an address taken by another page (live or in the trash) is refused.
     """
@@ -748,7 +675,6 @@ def page_rename(*, access: ToolAccess, page: Page | int, title: str, comment: st
             comment=comment or _("Renamed from “%(title)s”.") % {"title": current.title},
             previous=current,
         )
-        _rerender_links_to(access.space, {old_slug, new_slug})
         _event(
             access,
             "wiki.page.renamed",
@@ -843,4 +769,140 @@ def page_unfollow(*, access: ToolAccess, page: Page | int) -> bool:
     deleted, _detail = PageFollower.objects.filter(
         page_id=page_id, page__space=access.space, user=access.user
     ).delete()
+    return bool(deleted)
+
+
+# Page templates -------------------------------------------------------------------------------
+
+
+def _clean_line(value: str, limit: int, field: str, *, required: bool = False) -> str:
+    try:
+        text = " ".join(clean_plain_text(value or "").split())
+    except ValidationError as error:
+        raise ValidationError({field: error.error_list}) from None
+    if required and not text:
+        raise ValidationError({field: [ValidationError(_("This field is required."), "required")]})
+    if len(text) > limit:
+        raise ValidationError(
+            {
+                field: [
+                    ValidationError(
+                        _("Too long: %(max)d characters at most (it has %(count)d).")
+                        % {"max": limit, "count": len(text)},
+                        code="max_length",
+                    )
+                ]
+            }
+        )
+    return text
+
+
+def _template_row(access: ToolAccess, ref: str) -> PageTemplate | None:
+    """The space's row for ``ref`` (locked), None for a built-in template never changed;
+    404 for a reference the space does not have."""
+    from coopilote.tools.wiki.page_templates import BUILTIN_KEYS
+
+    rows = PageTemplate.objects.select_for_update().filter(space=access.space)
+    if ref in BUILTIN_KEYS:
+        return rows.filter(key=ref).first()
+    row = rows.filter(key="", pk=int(ref)).first() if ref.isdigit() else None
+    if row is None:
+        raise Http404
+    return row
+
+
+def template_save(
+    *,
+    access: ToolAccess,
+    ref: str | None,
+    name: str,
+    description: str = "",
+    title: str = "",
+    body: str = "",
+) -> PageTemplate:
+    """Create the space's own template (``ref`` None), or rewrite one: a built-in template
+    rewritten becomes the space's version of it (shown again if it was hidden). Another template
+    of the space with the same name is refused."""
+    access.require(MANAGE)
+    fields = {
+        "name": _clean_line(name, TEMPLATE_NAME_MAX, "name", required=True),
+        "description": _clean_line(description, COMMENT_MAX, "description"),
+        "title": _clean_line(title, TITLE_MAX, "title"),
+    }
+    try:
+        fields["body"] = clean_body(body)
+    except ValidationError as error:
+        raise ValidationError({"body": error.error_list}) from None
+    from coopilote.tools.wiki.page_templates import space_templates
+
+    with transaction.atomic():
+        access = tool_access_again(access, MANAGE, lock=True)
+        row = _template_row(access, ref) if ref is not None else None
+        taken = [
+            template
+            for template in space_templates(access.space)
+            if template.name.casefold() == fields["name"].casefold() and template.ref != ref
+        ]
+        if taken:
+            raise ValidationError(
+                {
+                    "name": [
+                        ValidationError(
+                            _("The space already has a template named “%(name)s”.")
+                            % {"name": taken[0].name},
+                            code="duplicate",
+                        )
+                    ]
+                }
+            )
+        if row is None:
+            row = PageTemplate(space=access.space, key=ref or "")
+        for field, value in fields.items():
+            setattr(row, field, value)
+        row.hidden = False
+        row.updated_by = access.user
+        row.updated_at = timezone.now()
+        row.save()
+        _event(access, "wiki.template.saved", row, name=row.name)
+    return row
+
+
+def template_remove(*, access: ToolAccess, ref: str) -> None:
+    """Delete the space's own template, or take a built-in one out of the space's list (it can
+    be shown again from the templates page)."""
+    from coopilote.tools.wiki.page_templates import builtin
+
+    access.require(MANAGE)
+    with transaction.atomic():
+        access = tool_access_again(access, MANAGE, lock=True)
+        row = _template_row(access, ref)
+        if row is None:  # a built-in template never changed: a hidden row keeps it out
+            item = builtin(ref)
+            assert item is not None
+            row = PageTemplate(space=access.space, key=ref, name=str(item.name))
+        elif row.hidden:
+            return
+        name = row.name
+        if row.key:
+            row.hidden = True
+            row.updated_by = access.user
+            row.updated_at = timezone.now()
+            row.save()
+        else:
+            row.delete()
+        _event(access, "wiki.template.removed", None, name=name)
+
+
+def template_reset(*, access: ToolAccess, ref: str) -> bool:
+    """A built-in template back as it comes (the space's changes dropped, shown again)."""
+    from coopilote.tools.wiki.page_templates import BUILTIN_KEYS
+
+    access.require(MANAGE)
+    if ref not in BUILTIN_KEYS:
+        raise Http404
+    with transaction.atomic():
+        access = tool_access_again(access, MANAGE, lock=True)
+        deleted, _detail = PageTemplate.objects.filter(space=access.space, key=ref).delete()
+        if deleted:
+            _event(access, "wiki.template.reset", None, key=ref)
     return bool(deleted)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from coopilote.tools.wiki import actions
-from coopilote.tools.wiki.models import COMMENT_MAX, TITLE_MAX
+from coopilote.tools.wiki.models import COMMENT_MAX, TEMPLATE_NAME_MAX, TITLE_MAX
 
 BODY_ID = "wiki-body"
 
@@ -26,7 +26,10 @@ class PageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 24, "id": BODY_ID, "spellcheck": "true"}),
         help_text=gettext_lazy(
             "Markdown: # Heading, **bold**, *italic*, - list, > quote, [text](https://…). "
-            "Link to another page of the space with [[Page name]]."
+            "Link to another page of the space with [[Page name]], to a page of another "
+            "space with [[space-address:Page name]]. "
+            "Library resource: show it with ![[library:identifier|caption]], the identifier "
+            "being the end of its address in the library."
         ),
     )
     comment = forms.CharField(
@@ -100,3 +103,28 @@ class MoveForm(forms.Form):
         field.choices = [("", gettext_lazy("— The top of the tree —"))] + [
             (str(page.pk), f"{'\u2003' * depth}{page.title}") for page, depth in choices
         ]
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=TEMPLATE_NAME_MAX)
+    description = forms.CharField(
+        label=gettext_lazy("What it is for"),
+        required=False,
+        max_length=COMMENT_MAX,
+        help_text=gettext_lazy("One sentence, shown when someone chooses a template."),
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Title of new pages"),
+        required=False,
+        max_length=TITLE_MAX,
+        help_text=gettext_lazy("Optional. {date} becomes the day's date."),
+    )
+    body = forms.CharField(
+        label=gettext_lazy("Text"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 20, "id": BODY_ID, "spellcheck": "true"}),
+        help_text=gettext_lazy(
+            "Markdown, as in pages. {date} becomes the day's date when a page starts from it."
+        ),
+    )

@@ -42,7 +42,11 @@ MANIFEST = ToolManifest(
         ),
         EventKind("wiki.page.renamed", Participation.REACTION, _("renamed a wiki page")),
         EventKind("wiki.page.moved", Participation.REACTION, _("moved a wiki page")),
+        EventKind("wiki.template.saved", Participation.ADMIN, _("saved a page template")),
+        EventKind("wiki.template.removed", Participation.ADMIN, _("removed a page template")),
+        EventKind("wiki.template.reset", Participation.ADMIN, _("reset a built-in page template")),
     ),
     usages=("write", "share"),
     resolve_targets="coopilote.tools.wiki.selectors.feed_targets",
+    home_news="coopilote.tools.wiki.selectors.home_news",
 )

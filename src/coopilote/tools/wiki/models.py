@@ -17,6 +17,7 @@ TITLE_MAX = 200
 SLUG_MAX = 220
 COMMENT_MAX = 300
 TOKEN_MAX = 64
+TEMPLATE_NAME_MAX = 100
 
 
 class Page(models.Model):
@@ -165,10 +166,17 @@ class Draft(models.Model):
 
 
 class PageLink(models.Model):
-    """A ``[[Page name]]`` link in a page's current text, existing target or not ("to create")."""
+    """A ``[[Page name]]`` link in a page's current text, existing target or not ("to create").
+
+    ``to_space`` is the space the link names: the page's own, or another one written as
+    ``[[space-address:Page name]]``.
+    """
 
     from_page = models.ForeignKey(
         Page, on_delete=models.CASCADE, related_name="links_out", verbose_name=_("from page")
+    )
+    to_space = models.ForeignKey(
+        "spaces.Space", on_delete=models.CASCADE, related_name="+", verbose_name=_("target space")
     )
     to_slug = models.SlugField(_("target address"), max_length=SLUG_MAX)
     to_name = models.CharField(_("target name"), max_length=TITLE_MAX)
@@ -177,9 +185,11 @@ class PageLink(models.Model):
         verbose_name = _("link between pages")
         verbose_name_plural = _("links between pages")
         constraints = [
-            models.UniqueConstraint(fields=["from_page", "to_slug"], name="wiki_link_unique"),
+            models.UniqueConstraint(
+                fields=["from_page", "to_space", "to_slug"], name="wiki_link_unique_target"
+            ),
         ]
-        indexes = [models.Index(fields=["to_slug"], name="wiki_link_to_slug")]
+        indexes = [models.Index(fields=["to_space", "to_slug"], name="wiki_link_to_page")]
 
     def __str__(self) -> str:
         return f"{self.from_page_id} → {self.to_name}"
@@ -231,3 +241,43 @@ class PageFollower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.page_id}"
+
+
+class PageTemplate(models.Model):
+    """A space's page template: one of its own (``key`` empty), or a facilitator's version of a
+    built-in one (``key`` names it; ``hidden``: taken out of the space's list). Built-in
+    templates a space never changed have no row (``page_templates.BUILTINS``)."""
+
+    space = models.ForeignKey(
+        "spaces.Space",
+        on_delete=models.CASCADE,
+        related_name="wiki_templates",
+        verbose_name=_("space"),
+    )
+    key = models.SlugField(_("built-in template"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=TEMPLATE_NAME_MAX)
+    description = models.CharField(_("what it is for"), max_length=COMMENT_MAX, blank=True)
+    title = models.CharField(_("title of new pages"), max_length=TITLE_MAX, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    hidden = models.BooleanField(_("hidden"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("page template")
+        verbose_name_plural = _("page templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["space", "key"], condition=~Q(key=""), name="wiki_template_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,11 +6,13 @@ from typing import Any
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.urls import reverse
 
-from coopilote.spaces.access import ToolAccess
+from coopilote.spaces.access import ANCESTORS, ToolAccess, tool_accesses
 from coopilote.spaces.models import Space
 from coopilote.spaces.registry import TargetLink
+from coopilote.tools.wiki.manifest import KEY, READ
 from coopilote.tools.wiki.models import Draft, Page, PageFollower, PageLink, PageRedirect, Revision
 
 HISTORY_PER_PAGE = 50
@@ -36,16 +38,32 @@ def page(space: Space, slug: str) -> Page | None:
     return live_pages(space).filter(slug=slug).select_related("current__author").first()
 
 
-def backlinks(space: Space, page: Page) -> list[Page]:
-    """Live pages of the same space whose current text links here, by address."""
-    return list(
-        live_pages(space)
-        .filter(links_out__to_slug=page.slug)
+def backlinks(access: ToolAccess, page: Page) -> list[Page]:
+    """Live pages whose current text links here, by its address or a former one: this space's
+    pages, then those of other spaces whose wiki the reader may read (each with ``space``
+    loaded), by address. Two queries, three more only when other spaces link here."""
+    linking = list(
+        Page.objects.filter(
+            Q(links_out__to_slug=page.slug)
+            | Q(links_out__to_slug__in=PageRedirect.objects.filter(page=page).values("old_slug")),
+            links_out__to_space=access.space,
+            deleted_at__isnull=True,
+        )
         .exclude(pk=page.pk)
-        .only("pk", "title", "slug")
+        .select_related(f"space__{ANCESTORS}")
+        .only("pk", "title", "slug", "space")
         .order_by("slug")
         .distinct()
     )
+    others = {found.space_id: found.space for found in linking if found.space_id != page.space_id}
+    readable = {
+        space_id
+        for space_id, other in tool_accesses(list(others.values()), access.user, KEY).items()
+        if other.can(READ)
+    }
+    readable.add(page.space_id)
+    shown = [found for found in linking if found.space_id in readable]
+    return sorted(shown, key=lambda found: (found.space_id != page.space_id, found.slug))
 
 
 def history(page: Page, number: int | str | None = 1) -> PaginatorPage:
@@ -75,11 +93,16 @@ def draft(user: Any, space: Space, page: Page | None) -> Draft | None:
 
 
 def links_to_create(space: Space) -> list[dict[str, Any]]:
-    """``[[Names]]`` written in pages that do not exist yet, with how many pages want each."""
+    """``[[Names]]`` written in this space's pages that name no live page of it yet (neither by
+    address nor by a former address), with how many pages want each."""
     existing = live_pages(space).values("slug")
+    former = PageRedirect.objects.filter(space=space, page__deleted_at__isnull=True)
     rows = (
-        PageLink.objects.filter(from_page__space=space, from_page__deleted_at__isnull=True)
+        PageLink.objects.filter(
+            from_page__space=space, from_page__deleted_at__isnull=True, to_space=space
+        )
         .exclude(to_slug__in=existing)
+        .exclude(to_slug__in=former.values("old_slug"))
         .values_list("to_slug", "to_name")
         .order_by("to_slug", "to_name")
     )
@@ -109,6 +132,21 @@ def feed_targets(
         .filter(pk__in=ids)
         .values_list("pk", "title", "slug")
     }
+
+
+def home_news(access: ToolAccess, limit: int = 3) -> list[TargetLink]:
+    """The manifest's ``home_news``: the pages changed last, for the wiki's card at the gare
+    centrale (one query). Who changed them is the history's business."""
+    if not access.can("read"):
+        return []
+    return [
+        TargetLink(
+            title=title, url=reverse("wiki:page", args=[access.space.slug, slug]), when=updated
+        )
+        for title, slug, updated in live_pages(access.space)
+        .order_by("-updated_at", "-pk")
+        .values_list("title", "slug", "updated_at")[:limit]
+    ]
 
 
 # Trash, former addresses and the page tree ----------------------------------------------------

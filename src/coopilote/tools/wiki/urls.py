@@ -1,11 +1,11 @@
 """Mounted under /s/<space>/wiki/ in the ``wiki`` namespace (see the manifest).
 
-Top-level words used here are reserved page addresses (``actions.RESERVED_SLUGS``).
+Top-level words used here are reserved page addresses (``markup.RESERVED_SLUGS``).
 """
 
 from django.urls import path
 
-from coopilote.tools.wiki import views
+from coopilote.tools.wiki import views, views_templates
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -17,6 +17,11 @@ urlpatterns = [
     path("corbeille/", views.trash, name="trash"),
     path("corbeille/<int:page_id>/restaurer/", views.undelete, name="undelete"),
     path("changements/", views.changes, name="changes"),
+    path("modeles/", views_templates.templates, name="templates"),
+    path("modeles/nouveau/", views_templates.template_create, name="template_create"),
+    path("modeles/<slug:ref>/modifier/", views_templates.template_edit, name="template_edit"),
+    path("modeles/<slug:ref>/retirer/", views_templates.template_remove, name="template_remove"),
+    path("modeles/<slug:ref>/retablir/", views_templates.template_reset, name="template_reset"),
     path("<slug:page_slug>/", views.page, name="page"),
     path("<slug:page_slug>/modifier/", views.edit, name="edit"),
     path("<slug:page_slug>/renommer/", views.rename, name="rename"),

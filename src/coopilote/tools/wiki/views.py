@@ -7,6 +7,7 @@ import functools
 import uuid
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coopilote.spaces.access import ToolAccess, with_tool
-from coopilote.tools.wiki import actions, diffing, notifications, selectors
+from coopilote.tools.wiki import actions, diffing, links, notifications, page_templates, selectors
 from coopilote.tools.wiki.forms import MoveForm, PageForm, RenameForm, RestoreForm
 from coopilote.tools.wiki.manifest import EDIT, KEY, MANAGE, READ
 from coopilote.tools.wiki.models import Page
@@ -148,7 +149,8 @@ def page(request: HttpRequest, access: ToolAccess, page_slug: str) -> HttpRespon
             access,
             page=found,
             revision=found.current,
-            backlinks=selectors.backlinks(access.space, found),
+            body_html=links.for_reader(access, found.current.html),
+            backlinks=selectors.backlinks(access, found),
             may_follow=notifications.may_follow(access),
             following=selectors.is_following(access.user, found),
         ),
@@ -198,7 +200,11 @@ def revision(request: HttpRequest, access: ToolAccess, page_slug: str, number: i
     old = selectors.revision(found, number)
     if old is None:
         raise Http404
-    return render(request, "wiki/revision.html", _context(access, page=found, revision=old))
+    return render(
+        request,
+        "wiki/revision.html",
+        _context(access, page=found, revision=old, body_html=links.for_reader(access, old.html)),
+    )
 
 
 @with_tool(KEY, READ)
@@ -252,7 +258,7 @@ def diff(request: HttpRequest, access: ToolAccess, page_slug: str) -> HttpRespon
 # Writing --------------------------------------------------------------------------------------
 
 
-def _refused(form: PageForm, error: ValidationError) -> None:
+def _refused(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -290,6 +296,12 @@ def create(request: HttpRequest, access: ToolAccess) -> HttpResponse:
             return redirect(_page_url(access, existing))
     use_draft = draft is not None and request.GET.get("brouillon") == "1"
     initial = {"title": title, "token": _token()}
+    template = page_templates.find(access.space, request.GET.get("modele", ""))
+    if template is not None:
+        initial.update(
+            title=title or page_templates.fill(template.title),
+            body=page_templates.fill(template.body),
+        )
     if use_draft and draft is not None:
         initial.update(title=draft.title, body=draft.body)
     unsent = _unsent(request, access, None)
@@ -300,7 +312,15 @@ def create(request: HttpRequest, access: ToolAccess) -> HttpResponse:
     return render(
         request,
         "wiki/edit.html",
-        _context(access, form=form, page=None, draft=None if use_draft else draft),
+        _context(
+            access,
+            form=form,
+            page=None,
+            draft=None if use_draft else draft,
+            templates=page_templates.space_templates(access.space),
+            template=template,
+            title_asked=title,
+        ),
     )
 
 
@@ -449,7 +469,9 @@ def preview(request: HttpRequest, access: ToolAccess) -> HttpResponse:
         rendered = actions.preview(access=access, body=request.POST.get("body", ""))
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
-    response = render(request, "wiki/_preview.html", {"rendered": rendered})
+    response = render(
+        request, "wiki/_preview.html", {"body_html": links.for_reader(access, rendered.html)}
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -523,7 +545,7 @@ def delete(request: HttpRequest, access: ToolAccess, page_slug: str) -> HttpResp
     return render(
         request,
         "wiki/delete.html",
-        _context(access, page=found, backlinks=selectors.backlinks(access.space, found)),
+        _context(access, page=found, backlinks=selectors.backlinks(access, found)),
     )
 
 

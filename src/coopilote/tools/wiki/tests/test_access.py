@@ -49,9 +49,12 @@ def test_every_route_of_the_wiki_has_a_row_in_the_permission_table():
     _prefix, resolver = get_resolver().namespace_dict["wiki"]
     names = [p.name for p in resolver.url_patterns if isinstance(p, URLPattern)]
     from coopilote.tools.wiki.tests.test_follow_changes import ROUTES as FOLLOW_ROUTES
+    from coopilote.tools.wiki.tests.test_templates import ROUTES as TEMPLATE_ROUTES
     from coopilote.tools.wiki.tests.test_trash_rename import ROUTES as TREE_AND_TRASH_ROUTES
 
-    assert sorted(names) == sorted([*ROUTES, *TREE_AND_TRASH_ROUTES, *FOLLOW_ROUTES])
+    assert sorted(names) == sorted(
+        [*ROUTES, *TREE_AND_TRASH_ROUTES, *FOLLOW_ROUTES, *TEMPLATE_ROUTES]
+    )
 
 
 def expected(verb: str, persona: str, visibility: str, success: int) -> int:

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pytest
 from django.utils import translation
 
 from coopilote.accounts.tests.helpers import in_french
 from coopilote.core.markdown import render_markdown
-from coopilote.tools.wiki.markup import Heading, LinkTarget, Rendered, clean, render, slugify
+from coopilote.tools.wiki.markup import (
+    Heading,
+    LinkRef,
+    LinkTarget,
+    clean,
+    link_ref,
+    placeholders,
+    render,
+    resolve_links,
+    slugify,
+)
 from coopilote.tools.wiki.tests.xss_corpus import CORPUS, SEC_T23, problems
 
 
@@ -32,15 +43,29 @@ class Resolver:
 
     def __init__(self, pages: dict[str, LinkTarget] | None = None) -> None:
         self.pages = PAGES if pages is None else pages
-        self.asked: list[str] = []
+        self.asked: list[list[str]] = []
 
-    def __call__(self, name: str) -> LinkTarget | None:
-        self.asked.append(name)
-        return self.pages.get(name)
+    def __call__(self, refs: list[LinkRef]) -> dict[LinkRef, LinkTarget | None]:
+        self.asked.append([ref.name for ref in refs])
+        return {ref: self.pages.get(ref.name) for ref in refs}
 
 
-def wiki(body: str, resolve: Resolver | None = None) -> Rendered:
-    return render(body, resolve=resolve or Resolver())
+@dataclass
+class Shown:
+    stored: str  # what a save keeps: placeholders
+    html: str  # what the reader sees
+    toc: list[Heading]
+    links: list[str]
+
+
+def wiki(body: str, resolve: Resolver | None = None) -> Shown:
+    rendered = render(body)
+    return Shown(
+        stored=rendered.html,
+        html=resolve_links(rendered.html, resolve or Resolver()),
+        toc=rendered.toc,
+        links=[ref.name for ref in rendered.links],
+    )
 
 
 def anchors_in(html: str) -> list[str]:
@@ -91,7 +116,7 @@ def test_links_are_deduplicated_in_order_and_each_name_resolved_once() -> None:
         "[[Compte rendu]] [[Fiche projet]] [[Compte rendu|le CR]] [[Fiche projet]]", resolver
     )
     assert result.links == ["Compte rendu", "Fiche projet"]
-    assert resolver.asked == ["Compte rendu", "Fiche projet"]
+    assert resolver.asked == [["Compte rendu", "Fiche projet"]]  # one batch, each name once
     assert anchors_in(result.html).count("/s/reseau/wiki/compte-rendu/") == 2
 
 
@@ -149,10 +174,60 @@ def test_link_markup_in_the_label_is_escaped() -> None:
     assert ">&lt;b&gt;gras&lt;/b&gt; &amp; co</a>" in result.html
 
 
-def test_resolver_url_with_a_bad_scheme_is_dropped() -> None:
-    result = wiki("[[X]]", Resolver({"X": LinkTarget("javascript:alert(1)", exists=True)}))
-    assert "javascript" not in result.html
-    assert problems(result.html) == []
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "https://evil.example/", "//evil.example/", "/\\evil.example"]
+)
+def test_a_resolved_url_off_the_site_is_dropped(url: str) -> None:
+    result = wiki("[[X]]", Resolver({"X": LinkTarget(url, exists=True)}))
+    assert result.html == "<p>X</p>\n"
+
+
+def test_stored_html_holds_placeholders_that_name_no_url_and_no_state() -> None:
+    stored = wiki("[[Charte de fonctionnement]] [[Fiche projet]]").stored
+    assert "href" not in stored
+    assert "wiki-link--missing" not in stored and "to create" not in stored
+    assert placeholders(stored) == [
+        LinkRef("", "Charte de fonctionnement"),
+        LinkRef("", "Fiche projet"),
+    ]
+
+
+def test_html_without_links_is_shown_without_asking_the_resolver() -> None:
+    resolver = Resolver()
+    assert wiki("Pas de lien ici.", resolver).html == "<p>Pas de lien ici.</p>\n"
+    assert resolver.asked == []
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("reseau-eau:Charte", LinkRef("reseau-eau", "Charte")),
+        ("reseau-eau:  Plan   d’action ", LinkRef("reseau-eau", "Plan d’action")),
+        ("Compte rendu : mars", LinkRef("", "Compte rendu : mars")),
+        ("Réunion:2026", LinkRef("", "Réunion:2026")),
+        ("Reseau:Charte", LinkRef("", "Reseau:Charte")),
+        ("reseau-eau:", LinkRef("", "reseau-eau:")),
+        ("-reseau:Charte", LinkRef("", "-reseau:Charte")),
+    ],
+)
+def test_a_lower_case_address_and_a_colon_name_a_page_of_another_space(
+    written: str, expected: LinkRef
+) -> None:
+    assert link_ref(written) == expected
+
+
+def test_a_link_to_another_space_keeps_its_written_form_as_label() -> None:
+    target = LinkTarget("/s/reseau-eau/wiki/charte/", exists=True)
+    resolver = Resolver({"Charte": target})
+    shown = wiki("[[reseau-eau:Charte]] et [[reseau-eau:Charte|la charte du réseau]]", resolver)
+    assert placeholders(shown.stored) == [LinkRef("reseau-eau", "Charte")]
+    assert ">reseau-eau:Charte</a>" in shown.html
+    assert ">la charte du réseau</a>" in shown.html
+
+
+def test_placeholder_attributes_with_quotes_and_brackets_come_back_intact() -> None:
+    stored = wiki('[[A "b" <c> & d\'e|x]]').stored
+    assert placeholders(stored) == [LinkRef("", 'A "b" <c> & d\'e')]
 
 
 # ---------------------------------------------------------------------------- headings
@@ -278,7 +353,9 @@ def test_corpus_holds_every_sec_t23_payload() -> None:
 
 @pytest.mark.parametrize("payload", CORPUS.values(), ids=CORPUS.keys())
 def test_xss_payload_in_markdown_is_neutralised(payload: str) -> None:
-    html = wiki(payload).html
+    shown = wiki(payload)
+    assert problems(shown.stored) == []
+    html = shown.html
     assert problems(html) == []
     assert not re.search(r"(?i)<(script|iframe|base|meta|form|img|svg|math|style)\b", html)
 

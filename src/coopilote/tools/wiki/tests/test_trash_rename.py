@@ -159,6 +159,13 @@ def test_an_archived_space_refuses_every_change_of_the_tree_and_trash(world, add
 # Trash ----------------------------------------------------------------------------------------
 
 
+def shown(client, space, page) -> str:
+    """The text of ``page`` as this client's reader sees it (links resolved for them)."""
+    response = client.get(reverse("wiki:page", args=[space.slug, page.slug]))
+    assert response.status_code == 200
+    return response.context["body_html"]
+
+
 def test_a_deleted_page_answers_404_to_everyone_and_its_links_show_as_to_create(world):
     space, clients, page, linking, _trashed = world("public")
     page_url = reverse("wiki:page", args=[space.slug, page.slug])
@@ -170,7 +177,7 @@ def test_a_deleted_page_answers_404_to_everyone_and_its_links_show_as_to_create(
     assert Page.objects.get(pk=page.pk).deleted_at is not None
     for persona in PERSONAS:
         assert clients[persona].get(page_url).status_code == 404, persona
-    html = Revision.objects.get(pk=Page.objects.get(pk=linking.pk).current_id).html
+    html = shown(clients["member"], space, linking)
     assert "wiki-link--missing" in html
     assert f'href="{page_url}"' not in html
     index = clients["member"].get(reverse("wiki:index", args=[space.slug])).content.decode()
@@ -188,7 +195,7 @@ def test_the_trash_lists_deleted_pages_and_restore_brings_page_and_links_back(wo
     assert response.status_code == 302
     assert response["Location"] == reverse("wiki:page", args=[space.slug, page.slug])
     assert clients["observer"].get(response["Location"]).status_code == 200
-    html = Revision.objects.get(pk=Page.objects.get(pk=linking.pk).current_id).html
+    html = shown(clients["observer"], space, linking)
     assert "wiki-link--missing" not in html
     assert f'href="{reverse("wiki:page", args=[space.slug, page.slug])}"' in html
     assert ActivityEvent.objects.filter(kind="wiki.page.undeleted").count() == 1
@@ -242,9 +249,12 @@ def test_a_renamed_page_keeps_its_old_address_and_links_as_redirects(world):
     assert current.number == 2 and "Charte" in current.comment
     response = clients["observer"].get(old_url)
     assert response.status_code == 302 and response["Location"] == new_url
-    html = Revision.objects.get(pk=Page.objects.get(pk=linking.pk).current_id).html
+    html = shown(clients["observer"], space, linking)
     assert f'href="{new_url}"' in html and "wiki-link--missing" not in html
     assert ActivityEvent.objects.filter(kind="wiki.page.renamed").count() == 1
+    # "Pages that link here" still finds the page that links by the former name.
+    response = clients["observer"].get(new_url)
+    assert [page.pk for page in response.context["backlinks"]] == [linking.pk]
 
 
 def test_renaming_to_a_taken_title_is_refused_and_keeps_what_was_typed(world):
