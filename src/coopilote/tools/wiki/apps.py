@@ -8,8 +8,10 @@ class WikiConfig(AppConfig):
     verbose_name = _("Wiki")
 
     def ready(self) -> None:
+        from coopilote.core.demo import register_seeder
         from coopilote.spaces import registry
-        from coopilote.tools.wiki import notifications  # noqa: F401  (registers its email kind)
+        from coopilote.tools.wiki import demo, notifications  # noqa: F401  (email kind)
         from coopilote.tools.wiki.manifest import MANIFEST
 
         registry.register(MANIFEST)
+        register_seeder("wiki", demo.seed_wiki)
