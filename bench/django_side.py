@@ -7,6 +7,7 @@ database and cache the measured gunicorn worker uses.
     python bench/django_side.py seed [SCALE]    # create the bench data, print facts as JSON
     python bench/django_side.py rollups         # rebuild the activity rollups, time it
     python bench/django_side.py queries PAGES   # count SQL queries per page (PAGES is JSON)
+    python bench/django_side.py revisions PATH  # revisions of the wiki page edited at PATH
 
 The last stdout line is ``BENCH-JSON: {...}``; everything else (logging) goes to stderr.
 Later issues extend ``seed()`` with the data their pages need, and return the facts
@@ -58,9 +59,10 @@ def seed(scale: float = 1.0) -> dict[str, Any]:
     """Create the bench data.
 
     One verified member with a filled profile, who belongs to a network of 2,000 members and to
-    some of the 200 spaces listed on the home page, and 1,000,000 activity events over 24
-    months. ``scale`` multiplies the members, spaces and events (never below what the pages'
-    checks need: a second page of members and of spaces).
+    some of the 200 spaces listed on the home page, 1,000,000 activity events over 24 months,
+    and a wiki of 400 pages of 20 revisions in the network. ``scale`` multiplies the members,
+    spaces, events and wiki pages (never below what the pages' checks need: a second page of
+    members and of spaces, a page with fifteen links to others).
     """
     from allauth.account.models import EmailAddress
     from django.conf import settings
@@ -89,6 +91,7 @@ def seed(scale: float = 1.0) -> dict[str, Any]:
     activity = seed_activity(
         network_slug=spaces["network_slug"], events=max(1000, round(EVENTS * scale))
     )
+    wiki = seed_wiki(network_slug=spaces["network_slug"], pages=max(20, round(WIKI_PAGES * scale)))
 
     return {
         "users": {
@@ -105,8 +108,10 @@ def seed(scale: float = 1.0) -> dict[str, Any]:
             "member_organisation": member.organisation,
             "has_feed": has_route("spaces:activity", spaces["network_slug"]),
             **spaces,
+            **wiki["facts"],
         },
         "activity": activity,
+        "wiki": wiki["report"],
         "versions": {
             "python": sys.version.split()[0],
             "django": version("django"),
@@ -789,6 +794,321 @@ def _copy_postgres(rows: list[tuple[Any, ...]]) -> int:
     return len(rows)
 
 
+# --------------------------------------------------------------------------------------------
+# Wiki (issue 5): 400 pages of 20 revisions each in the network, rendered by the wiki itself.
+
+WIKI_PAGES = 400
+WIKI_REVISIONS = 20
+WIKI_HUB = "Charte de fonctionnement du réseau"  # measured: about fifteen links and a toc
+WIKI_HUB_LINKS = 15
+WIKI_SAVED = "Relevé de décisions du bureau"  # the page the bench saves again and again
+WIKI_MARK = "Dernière relecture : "  # the line ``edited_body`` rewrites
+MONTH_NAMES = [
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+]  # fmt: skip
+WIKI_PLACES = [
+    "Tours", "Chinon", "Redon", "Die", "Crest", "Blois", "Angers", "Saumur", "Vendôme",
+    "Loches", "Amboise", "Montoire",
+]  # fmt: skip
+WIKI_PROJECTS = [
+    "Jardin partagé", "Repair café", "Fablab", "Épicerie solidaire", "Atelier vélo",
+    "Ressourcerie", "Cantine coopérative", "Chantier participatif", "Café des langues",
+    "Marché de producteurs", "Inventaire des mares", "Plantation de haies",
+]  # fmt: skip
+WIKI_THEMES = [
+    "gouvernance partagée", "accueil des nouveaux", "modèle économique", "communication",
+    "bénévolat", "financements publics", "mesure d'impact", "numérique responsable",
+    "mobilités", "alimentation locale",
+]  # fmt: skip
+WIKI_MEETINGS = [
+    "comité de pilotage", "bureau", "groupe communication", "cercle animation",
+    "réunion des référents", "groupe financements",
+]  # fmt: skip
+WIKI_SENTENCES = [
+    "Le groupe s'est retrouvé au tiers-lieu pour faire le point sur l'avancement.",
+    "Les bénévoles souhaitent un calendrier plus lisible, partagé avec les partenaires.",
+    "La communauté de communes confirme son soutien pour l'année prochaine.",
+    "Il reste à trouver une solution pour le stockage du matériel pendant l'hiver.",
+    "Trois nouvelles structures ont rejoint la démarche depuis la dernière rencontre.",
+    "Le budget prévisionnel doit être validé avant la fin du trimestre.",
+    "Chacun peut proposer un point à l'ordre du jour jusqu'à la veille de la réunion.",
+    "Les décisions sont prises par consentement, après un tour de parole.",
+    "Une visite de terrain est prévue au printemps avec les habitants du quartier.",
+    "L'animation tourne entre les membres du groupe, un mois chacun.",
+    "Les comptes rendus sont publiés ici dans la semaine qui suit la réunion.",
+    "Le dossier de subvention a été déposé auprès de la région.",
+    "Les retours du questionnaire montrent une forte attente sur la formation.",
+    "La prochaine rencontre aura lieu en visio pour limiter les déplacements.",
+]
+WIKI_GOALS = [
+    "Mutualiser le matériel entre les structures du réseau",
+    "Accueillir chaque nouveau membre dans le mois qui suit son arrivée",
+    "Publier un bilan annuel lisible par les financeurs",
+    "Former deux personnes à l'animation de réunions",
+    "Ouvrir le lieu au moins deux samedis par mois",
+    "Documenter les savoir-faire pour qu'ils ne dépendent pas d'une seule personne",
+    "Associer les habitants aux choix d'aménagement",
+    "Réduire de moitié les déplacements en voiture pour les réunions",
+]
+WIKI_ACTIONS = [
+    "Rédiger l'appel à bénévoles", "Réserver la salle", "Relancer les partenaires",
+    "Mettre à jour la carte des initiatives", "Préparer le bilan financier",
+    "Organiser la visite de terrain", "Envoyer la lettre d'information",
+    "Commander les outils", "Préparer l'ordre du jour", "Accueillir les nouveaux membres",
+]  # fmt: skip
+WIKI_COMMENTS = [
+    "Ajout des décisions de la réunion", "Coquilles", "Mise à jour du calendrier",
+    "Compléments après relecture", "Nouvelles actions", "Mise à jour du tableau", "",
+    "Précisions sur le budget", "Liens vers les fiches projets", "",
+]  # fmt: skip
+
+
+def _french_date(day: Any) -> str:
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def wiki_titles(count: int, rng: Any, today: Any) -> list[str]:
+    """``count`` page titles with different addresses: the charter and the decisions first, then
+    meeting notes, project sheets, workshops and presentation sheets."""
+    from datetime import timedelta
+
+    from coopilote.tools.wiki.actions import page_slug
+
+    titles = [WIKI_HUB, WIKI_SAVED][:count]
+    seen = {page_slug(title) for title in titles}
+    n = 0
+    while len(titles) < count:
+        n += 1
+        place = rng.choice(WIKI_PLACES)
+        if n % 4 == 0:
+            day = today - timedelta(days=7 * n + rng.randint(0, 6))
+            title = f"Compte rendu du {rng.choice(WIKI_MEETINGS)} du {_french_date(day)}"
+        elif n % 4 == 1:
+            title = f"Fiche projet : {rng.choice(WIKI_PROJECTS)} de {place}"
+        elif n % 4 == 2:
+            title = f"Atelier {rng.choice(WIKI_THEMES)} à {place}"
+        else:
+            title = f"Fiche de présentation : {rng.choice(ORGANISATIONS)}"
+        if page_slug(title) in seen:
+            title = f"{title} ({n})"
+        seen.add(page_slug(title))
+        titles.append(title)
+    return titles
+
+
+def wiki_body(
+    title: str, links: list[str], missing: list[str], number: int, rng: Any, today: Any
+) -> str:
+    """Revision ``number`` of a page: French Markdown of 2 to 5 KB with headings, lists, a
+    table and ``[[links]]``. ``rng`` must be seeded the same for every revision of a page: the
+    text grows and changes from one revision to the next as a page really does."""
+    from datetime import timedelta
+
+    sentences = rng.sample(WIKI_SENTENCES, 9)
+    goals = rng.sample(WIKI_GOALS, rng.randint(4, 6))
+    actions = rng.sample(WIKI_ACTIONS, 6)
+    people = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)[0]}." for _ in range(6)]
+    inline, listed = links[:3], links[3:]
+    rows = []
+    for index, action in enumerate(actions):
+        done = index < number // 4
+        when = today - timedelta(days=60 - 10 * index)
+        status = "fait" if done else "en cours" if index == number // 4 else "à faire"
+        rows.append(f"| {action} | {people[index]} | {_french_date(when)} | {status} |")
+    journal = [
+        f"{step}. {_french_date(today - timedelta(days=200 - 9 * step))} : "
+        f"{WIKI_SENTENCES[(step * 5) % len(WIKI_SENTENCES)]}"
+        for step in range(1, number + 1)
+    ]
+    context_links = " ".join(f"Voir aussi [[{name}]]." for name in inline)
+    lines = [
+        f"{sentences[0]} {sentences[1]}",
+        "",
+        f"{WIKI_MARK}révision {number}.",
+        "",
+        "## Contexte",
+        "",
+        f"{sentences[2]} {sentences[3]} {context_links}",
+        "",
+        f"{sentences[4]} {sentences[5]}",
+        "",
+        "## Objectifs",
+        "",
+        *[f"- {goal}" for goal in goals],
+        "",
+        "## Qui fait quoi",
+        "",
+        "| Action | Qui | Échéance | Statut |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+        "### Points de vigilance",
+        "",
+        f"- {sentences[6]}",
+        f"- {sentences[7]}",
+        f"- **À ne pas oublier** : {sentences[8].lower()}",
+        "",
+        "## Suivi",
+        "",
+        *journal,
+        "",
+        "## Voir aussi",
+        "",
+        *[f"- [[{name}]]" for name in [*listed, *missing]],
+        "",
+        f"> Page tenue par le groupe « {title} ». Chacun peut la compléter.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def edited_body(body: str, label: str) -> str:
+    """``body`` with its last-reading line rewritten with ``label``: a new text for each label,
+    the same length whatever the number of edits before (the bench's saves)."""
+    lines = [line for line in body.rstrip("\n").split("\n") if not line.startswith(WIKI_MARK)]
+    return "\n".join(lines).rstrip("\n") + f"\n\n{WIKI_MARK}relecture {label}.\n"
+
+
+def seed_wiki(
+    *,
+    network_slug: str,
+    pages: int = WIKI_PAGES,
+    revisions: int = WIKI_REVISIONS,
+    seed: int = 5,
+) -> dict[str, Any]:
+    """The wiki enabled in the network, with ``pages`` pages of ``revisions`` revisions each.
+
+    Fast but faithful: rows go in with ``bulk_create``, while every stored HTML and table of
+    contents comes from the wiki's own rendering (``actions.render``, what a save stores) and
+    each page's links from the helper its saves use. A few people write most of it, over the
+    last eighteen months; each page is followed by its creator, as ``page_create`` does, and by
+    up to two others. No activity event is written for this history (the log is
+    ``seed_activity``'s).
+    """
+    import random
+    import time
+    from datetime import timedelta
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from coopilote.spaces.access import access_for
+    from coopilote.spaces.actions import space_tool_enable
+    from coopilote.spaces.models import Membership, Space
+    from coopilote.spaces.policies import Role
+    from coopilote.tools.wiki import actions
+    from coopilote.tools.wiki.manifest import KEY
+    from coopilote.tools.wiki.models import Page, PageFollower, PageLink, Revision
+
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    network = Space.objects.get(slug=network_slug)
+    contributors = Membership.objects.filter(
+        space=network, role__in=[Role.OWNER, Role.FACILITATOR, Role.MEMBER]
+    ).order_by("pk")
+    owner = contributors.filter(role=Role.OWNER).select_related("user").first()
+    assert owner is not None
+    space_tool_enable(access=access_for(network, owner.user), tool_key=KEY)
+    writers = list(contributors.values_list("user_id", flat=True))
+    writers = rng.sample(writers, min(len(writers), 40))  # a few people write most pages
+    weights = list(itertools.accumulate(1 / (n + 1) for n in range(len(writers))))
+    now = timezone.now()
+    today = timezone.localdate()
+    titles = wiki_titles(pages, rng, today)
+    slugs = [actions.page_slug(title) for title in titles]
+    revision_count = 0
+    with transaction.atomic():
+        created = Page.objects.bulk_create(
+            [
+                Page(
+                    space=network,
+                    title=title,
+                    slug=slug,
+                    created_by_id=rng.choices(writers, cum_weights=weights)[0],
+                    created_at=now - timedelta(days=rng.randint(30, 540), hours=rng.randint(0, 23)),
+                )
+                for title, slug in zip(titles, slugs, strict=True)
+            ],
+            batch_size=500,
+        )
+        for start in range(0, len(created), 25):
+            batch = created[start : start + 25]
+            rows, last_rendered = [], []
+            for index, page in enumerate(batch, start):
+                others = [title for title in titles if title != page.title]
+                links = rng.sample(others, WIKI_HUB_LINKS if index == 0 else rng.randint(4, 10))
+                missing = []  # a link to a page nobody wrote yet, on a third of the pages
+                if index > 0 and rng.random() < 0.3:
+                    missing.append(f"Compte rendu de la rencontre de {rng.choice(WIKI_PLACES)}")
+                text_seed = rng.random()
+                span = (now - page.created_at).total_seconds() - 3600
+                offsets = [0.0, *sorted(rng.uniform(0, span) for _ in range(revisions - 1))]
+                for number, offset in enumerate(offsets, 1):
+                    text = wiki_body(
+                        page.title, links, missing, number, random.Random(text_seed), today
+                    )
+                    body = actions.clean_body(text)
+                    rendered = actions.render(network, body)
+                    rows.append(
+                        Revision(
+                            page=page,
+                            space_id=page.space_id,
+                            number=number,
+                            kind=Revision.Kind.CREATED if number == 1 else Revision.Kind.EDITED,
+                            title=page.title,
+                            body=body,
+                            html=rendered.html,
+                            toc=actions._toc(rendered),
+                            author_id=(
+                                page.created_by_id
+                                if number == 1
+                                else rng.choices(writers, cum_weights=weights)[0]
+                            ),
+                            comment="" if number == 1 else rng.choice(WIKI_COMMENTS),
+                            created_at=page.created_at + timedelta(seconds=offset),
+                        )
+                    )
+                last_rendered.append(rendered)
+            rows = Revision.objects.bulk_create(rows, batch_size=500)
+            revision_count += len(rows)
+            for offset, (page, rendered) in enumerate(zip(batch, last_rendered, strict=True)):
+                page.current = rows[(offset + 1) * revisions - 1]
+                page.updated_at = page.current.created_at
+                actions._store_links(page, rendered)  # the links of its current text
+            Page.objects.bulk_update(batch, ["current", "updated_at"])
+        followers = {
+            (page.pk, user)
+            for page in created
+            for user in [page.created_by_id, *rng.sample(writers, rng.randint(0, 2))]
+        }
+        PageFollower.objects.bulk_create(
+            [PageFollower(page_id=page, user_id=user) for page, user in sorted(followers)],
+            batch_size=1000,
+        )
+        links_count = PageLink.objects.filter(from_page__space=network).count()
+        # Each save mails these people (``notifications.page_changed``): part of its cost.
+        save_followers = PageFollower.objects.filter(page=created[1]).count()
+    if connection.vendor == "postgresql":  # planner statistics, as a live database has them
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE wiki_page, wiki_revision, wiki_pagelink, wiki_pagefollower")
+    return {
+        "facts": {
+            "wiki_page": slugs[0],
+            "wiki_page_title": titles[0],
+            "wiki_save_page": slugs[1],
+            "wiki_save_title": titles[1],
+            "wiki_revisions": revisions,
+        },
+        "report": {
+            "wiki_pages": len(created),
+            "wiki_revisions": revision_count,
+            "wiki_links": links_count,
+            "wiki_save_followers": save_followers,
+            "wiki_seed_seconds": round(time.perf_counter() - started, 1),
+        },
+    }
+
+
 def measure_rollups() -> dict[str, Any]:
     """Time the rebuild of every day (the management command, as an operator runs it), then
     the roll-up of one busy day (what the hourly job does each night)."""
@@ -830,9 +1150,11 @@ def measure_rollups() -> dict[str, Any]:
 def count_queries(pages: list[dict[str, Any]]) -> dict[str, Any]:
     """Count the SQL queries of one warm request per page, through the full middleware stack.
 
-    Each page is ``{"name", "path", "cookies"}``. The page is requested twice first (so that
-    first-request effects such as cache fills do not count), then twice more while capturing;
-    both counts are reported so that unstable counts show.
+    Each page is ``{"name", "path", "cookies", "method"}``. The page is requested twice first
+    (so that first-request effects such as cache fills do not count), then twice more while
+    capturing; both counts are reported so that unstable counts show. A POST page is the wiki
+    edit form at ``path``, saved with a new text each time (``wiki_save_data``): four more
+    revisions of that page.
     """
     from django.db import connection
     from django.test import Client
@@ -843,22 +1165,64 @@ def count_queries(pages: list[dict[str, Any]]) -> dict[str, Any]:
         client = Client(SERVER_NAME="127.0.0.1")
         for name, value in page["cookies"].items():
             client.cookies[name] = value
-        for _ in range(2):
-            client.get(page["path"])
+
+        def send(label: str, page: dict[str, Any] = page, client: Client = client) -> Any:
+            if page.get("method", "GET") == "POST":
+                data = wiki_save_data(page["path"], label)
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.post(page["path"], data)
+            else:
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(page["path"])
+            return response, len(captured.captured_queries), captured.captured_queries
+
+        for n in range(2):
+            send(f"warm-{n}")
         counts = []
         statuses = []
-        for _ in range(2):
-            with CaptureQueriesContext(connection) as captured:
-                response = client.get(page["path"])
-            counts.append(len(captured.captured_queries))
+        for n in range(2):
+            response, count, captured = send(f"count-{n}")
+            counts.append(count)
             statuses.append(response.status_code)
         results[page["name"]] = {
             "queries": counts[-1],
             "queries_seen": sorted(set(counts)),
             "status": statuses[-1],
-            "sql": [query["sql"][:300] for query in captured.captured_queries],
+            "sql": [query["sql"][:300] for query in captured],
         }
     return results
+
+
+def _wiki_page_at(path: str) -> Any:
+    """The live wiki page whose edit form is at ``path``, with its current revision."""
+    from django.urls import resolve
+
+    from coopilote.tools.wiki.models import Page
+
+    kwargs = resolve(path).kwargs
+    return (
+        Page.objects.filter(space__slug=kwargs["slug"], slug=kwargs["page_slug"])
+        .select_related("current")
+        .get()
+    )
+
+
+def wiki_save_data(path: str, label: str) -> dict[str, Any]:
+    """What the edit form at ``path`` sends for a new edit of the current revision."""
+    page = _wiki_page_at(path)
+    return {
+        "title": page.current.title,
+        "body": edited_body(page.current.body, label),
+        "comment": f"Relecture {label}",
+        "base_number": page.current.number,
+        "token": secrets.token_hex(16),
+    }
+
+
+def wiki_revisions(path: str) -> dict[str, int]:
+    """How many revisions the page at ``path`` has, and the number of its current one."""
+    page = _wiki_page_at(path)
+    return {"count": page.revisions.count(), "current": page.current.number}
 
 
 def has_route(name: str, slug: str) -> bool:
@@ -874,7 +1238,7 @@ def has_route(name: str, slug: str) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"seed", "rollups", "queries"}:
+    if not argv or argv[0] not in {"seed", "rollups", "queries", "revisions"}:
         print(__doc__, file=sys.stderr)
         return 2
     setup_django()
@@ -882,6 +1246,8 @@ def main(argv: list[str]) -> int:
         result = seed(float(argv[1]) if len(argv) > 1 else 1.0)
     elif argv[0] == "rollups":
         result = measure_rollups()
+    elif argv[0] == "revisions":
+        result = wiki_revisions(argv[1])
     else:
         result = count_queries(json.loads(argv[1]))
     sys.stdout.write(MARKER + json.dumps(result) + "\n")

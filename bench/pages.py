@@ -1,11 +1,15 @@
 """The pages the bench measures. Add a page here (and its data in django_side.seed()).
 
-``path`` and each ``expect`` text may use ``{placeholders}`` filled from the facts returned by
-``django_side.seed()``. ``user`` names one of the seeded users whose logged-in session is sent, or
-is None for an anonymous visitor. Every response must be 200 and, when checked (at warm-up and at
-the end), contain every ``expect`` text: a logged-in page that redirects to the login form, or
-renders it, fails the run instead of being measured. ``requires`` names a fact that must be
-true for the page to be measured (a page that later work adds: skipped until it exists).
+``path``, ``location`` and each ``expect`` text may use ``{placeholders}`` filled from the facts
+returned by ``django_side.seed()``. ``user`` names one of the seeded users whose logged-in session
+is sent, or is None for an anonymous visitor. Every response must be 200 and, when checked (at
+warm-up and at the end), contain every ``expect`` text: a logged-in page that redirects to the
+login form, or renders it, fails the run instead of being measured. ``requires`` names a fact
+that must be true for the page to be measured (a page that later work adds: skipped until it
+exists).
+
+A ``method="POST"`` page is a save through the wiki edit form at ``path`` (``run.EditForm``):
+every response must be a 302 to ``location``, and every save must add one revision.
 """
 
 from __future__ import annotations
@@ -21,6 +25,12 @@ class Page:
     expect: tuple[str, ...]
     description: str
     requires: str = ""
+    method: str = "GET"
+    location: str = ""  # POST: where the 302 must lead
+
+    @property
+    def status(self) -> int:
+        return 302 if self.method == "POST" else 200
 
     def resolve(self, facts: dict[str, object]) -> Page:
         return Page(
@@ -30,6 +40,8 @@ class Page:
             expect=tuple(text.format(**facts) for text in self.expect),
             description=self.description,
             requires=self.requires,
+            method=self.method,
+            location=self.location.format(**facts),
         )
 
 
@@ -89,7 +101,8 @@ PAGES: list[Page] = [
         name="dir_skill",
         path="/s/{network_slug}/membres/?skill={skill_slug}",
         user="member",
-        expect=("{skill_members}", 'rel="next"', 'value="{skill_slug}" selected'),
+        # No rel="next" expected: at tiny scales no skill fills a second page.
+        expect=("{skill_members}", 'value="{skill_slug}" selected'),
         description="member directory filtered by skill",
     ),
     Page(
@@ -113,5 +126,49 @@ PAGES: list[Page] = [
         expect=("{network_name}", "{member_name}"),
         description="activity feed of the network, first page, over 1M events",
         requires="has_feed",
+    ),
+    Page(
+        name="wiki_page",
+        path="/s/{network_slug}/wiki/{wiki_page}/",
+        user="member",
+        expect=("{wiki_page_title}", 'class="wiki-toc', 'class="wiki-link"', "<table>"),
+        description="wiki page of 4 KB with 15 links and a table of contents, of 400 pages",
+    ),
+    Page(
+        name="wiki_history",
+        path="/s/{network_slug}/wiki/{wiki_page}/historique/",
+        user="member",
+        expect=('class="table wiki-history"', "?from=19&amp;to=20"),
+        description="history of that page, its 20 revisions",
+    ),
+    Page(
+        name="wiki_diff",
+        path="/s/{network_slug}/wiki/{wiki_page}/differences/?from=1&to=20",
+        user="member",
+        expect=('class="table wiki-diff"', "wiki-diff__line--added"),
+        description="differences between its revisions 1 and 20",
+    ),
+    Page(
+        name="wiki_changes",
+        path="/s/{network_slug}/wiki/changements/",
+        user="member",
+        expect=('class="table wiki-changes"', 'class="pagination"'),
+        description="recent changes of the space, first 50 of 8,000 revisions",
+    ),
+    Page(
+        name="wiki_index",
+        path="/s/{network_slug}/wiki/",
+        user="member",
+        expect=('class="pagination"', "wiki-link--missing"),
+        description="index of the 400 pages (100 a screen), with the pages to create",
+    ),
+    Page(
+        name="wiki_save",
+        path="/s/{network_slug}/wiki/{wiki_save_page}/modifier/",
+        user="member",
+        expect=(),
+        description="saving an edit of a 4 KB page through its form (302 to the page)",
+        method="POST",
+        location="/s/{network_slug}/wiki/{wiki_save_page}/",
     ),
 ]

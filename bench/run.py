@@ -16,14 +16,21 @@ What it does (quality.md §5.5 and §5.6):
    (from /proc) gives a second ratio, less sensitive to other processes than wall time.
 4. Prints a markdown table and writes reports/bench/<timestamp>.json.
 
+A save is measured like a page: the wiki edit form is read once (``EditForm``), then posted again
+and again, each time with a new text, the revision it starts from and a new submission token, so
+that every POST is a real save; each must answer the 302 to the page, and at the end the page
+must have exactly one more revision per save.
+
     .venv/bin/python bench/run.py [--duration 10] [--rounds 5] [--pages profile,home]
                                   [--workers 1] [--database sqlite|postgres] [--scale 1]
 
 Step 1 also seeds the activity log (1,000,000 events over 24 months at ``--scale 1``) and times
 the rebuild of every daily rollup (the ``rebuild_activity_rollups`` command) and the roll-up of
-one busy day, before the server starts; both times are printed above the table.
+one busy day, before the server starts; both times are printed above the table. It seeds the
+network's wiki too (400 pages of 20 revisions at ``--scale 1``), and prints how long that took.
 
-Exit status: 0 when every response was a verified 200, 1 on errors, 130 when interrupted.
+Exit status: 0 when every response was verified (a 200 with its expected texts, or the 302 of a
+save) and every save made its revision, 1 on errors, 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -48,12 +55,13 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from django_side import MARKER
+from django_side import MARKER, edited_body
 from pages import BASELINE, PAGES, Page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -377,6 +385,94 @@ def log_in(port: int, user: dict[str, str]) -> tuple[dict[str, str], float]:
     return client.cookies, posted.seconds
 
 
+class FormReader(HTMLParser):
+    """The fields of every form of a page: ``forms`` is a list of {name: value}."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, str]] = []
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {key: value or "" for key, value in attrs}
+        if tag == "form":
+            self.forms.append({})
+        elif self.forms and tag == "input" and found.get("name"):
+            self.forms[-1].setdefault(found["name"], found.get("value", ""))
+        elif self.forms and tag == "textarea" and found.get("name"):
+            self._textarea = found["name"]
+            self.forms[-1][self._textarea] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self.forms[-1][self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea" and self._textarea is not None:
+            # HTML drops the newline right after <textarea>; Django writes one there.
+            text = self.forms[-1][self._textarea]
+            self.forms[-1][self._textarea] = text.removeprefix("\n")
+            self._textarea = None
+
+
+class EditForm:
+    """One person saving edit after edit of a wiki page through its edit form.
+
+    The form is read once for its CSRF token, title, text and base revision. Each ``submit``
+    posts a new text (``edited_body``: the same length every time), the revision it was
+    written from and a new submission token, as the form of a fresh edit would; a 302 to the
+    page is one more revision, so the next edit starts from it. After anything else the form
+    is read again before the next submission, to start from the page as it is.
+    """
+
+    FIELDS = ("csrfmiddlewaretoken", "title", "body", "base_number", "token")
+
+    def __init__(self, client: Client, page: Page):
+        self.client = client
+        self.page = page
+        self.fields: dict[str, str] = {}
+        self.first_base: int | None = None  # the revision the first measured save started from
+        self.sent = 0
+        self.saved = 0  # 302 responses to the page, which must each be one new revision
+
+    def load(self) -> None:
+        form_page = self.client.request("GET", self.page.path)
+        reader = FormReader()
+        reader.feed(form_page.text)
+        form = next((found for found in reader.forms if "body" in found), {})
+        missing = [name for name in self.FIELDS if name not in form]
+        if form_page.status != 200 or missing:
+            raise BenchError(
+                f"edit form {self.page.path}: status {form_page.status}, missing {missing}"
+            )
+        self.fields = form
+        if self.first_base is None:
+            self.first_base = int(form["base_number"])
+
+    def submit(self) -> Response:
+        if not self.fields:
+            self.load()
+        self.sent += 1
+        data = {
+            **self.fields,
+            "body": edited_body(self.fields["body"], f"n° {self.sent}"),
+            "comment": f"Relecture n° {self.sent}",
+            "token": secrets.token_hex(16),
+        }
+        response = self.client.request(
+            "POST", self.page.path, urlencode(data), "application/x-www-form-urlencoded"
+        )
+        # The "saved" message waits in a cookie for the page the browser would show next; the
+        # bench does not follow the redirect, so it drops it rather than let messages pile up.
+        self.client.cookies.pop("messages", None)
+        if response.status == 302 and response.location == self.page.location:
+            self.saved += 1
+            self.fields["base_number"] = str(int(self.fields["base_number"]) + 1)
+        else:
+            self.fields = {}
+        return response
+
+
 # --------------------------------------------------------------------------------------------
 # Measurement
 
@@ -386,7 +482,7 @@ class Slice:
     requests: int = 0
     errors: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
-    latencies: list[float] = field(default_factory=list)  # seconds, 200 responses only
+    latencies: list[float] = field(default_factory=list)  # seconds, expected responses only
     elapsed: float = 0.0
     cpu: float | None = None
     connections: int = 0
@@ -405,11 +501,28 @@ class PageRun:
     cpu_ratios: list[float] = field(default_factory=list)
     last: Response | None = None
     failures: list[str] = field(default_factory=list)
+    form: EditForm | None = None
+
+    def __post_init__(self) -> None:
+        if self.page.method == "POST":
+            self.form = EditForm(self.client, self.page)
+
+    def send(self) -> Response:
+        if self.form is not None:
+            return self.form.submit()
+        return self.client.request("GET", self.page.path)
+
+
+def answered(page: Page, response: Response) -> bool:
+    """The expected status (200, or a save's 302 to the page), before looking at the text."""
+    if page.method == "POST":
+        return response.status == 302 and response.location == page.location
+    return response.status == 200
 
 
 def check(run: PageRun, response: Response, when: str) -> None:
     problems = []
-    if response.status != 200:
+    if not answered(run.page, response):
         where = f" to {response.location}" if response.location else ""
         problems.append(f"status {response.status}{where}")
     else:
@@ -425,9 +538,9 @@ def measure(run: PageRun, seconds: float, server: Server) -> Slice:
     started = time.perf_counter()
     deadline = started + seconds
     while True:
-        response = run.client.request("GET", run.page.path)
+        response = run.send()
         result.requests += 1
-        if response.status == 200:
+        if answered(run.page, response):
             result.latencies.append(response.seconds)
         else:
             result.errors += 1
@@ -442,6 +555,21 @@ def measure(run: PageRun, seconds: float, server: Server) -> Slice:
     result.connections = run.client.connections - connections
     run.slices.append(result)
     return result
+
+
+def check_saves(run: PageRun, env: dict[str, str]) -> dict[str, Any]:
+    """Every save answered by the 302 made exactly one revision, numbered without a gap."""
+    form = run.form
+    assert form is not None
+    found = django_side("revision count", ["revisions", run.page.path], env)
+    expected = (form.first_base or 0) + form.saved
+    if found["current"] != expected or found["count"] != found["current"]:
+        run.failures.append(
+            f"{form.saved} saves from revision {form.first_base} should end at revision "
+            f"{expected}: the page has {found['count']} revisions, the current one is "
+            f"number {found['current']}"
+        )
+    return {"posted": form.sent, "saved": form.saved, "first_base": form.first_base, **found}
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -550,6 +678,8 @@ def table(meta: dict[str, Any], results: list[dict[str, Any]]) -> str:
         f"{fmt(meta['slice_seconds'] * BASELINE_SHARE, 1)} s of baseline; "
         f"worker RSS {fmt(meta['rss_mb_start'], 0)} → {fmt(meta['rss_mb_end'], 0)} MB",
         f"- {activity_line(meta['activity'])}",
+        f"- {wiki_line(meta['wiki'])}",
+        *[f"- {saves_line(name, saves)}" for name, saves in meta["saves"].items()],
         "",
         "| page | path | session | SQL queries | req/s | p50 ms | p95 ms | p99 ms | errors "
         "| HTML bytes (gzip) | server CPU ms/req | p50 × baseline (round range) "
@@ -586,6 +716,23 @@ def activity_line(activity: dict[str, Any]) -> str:
         f"{activity['rebuild_days']} days: {fmt(activity['rebuild_seconds'], 1)} s "
         f"({activity['rollup_rows']:,} rows); rolling up one day ({activity['day']}, "
         f"{activity['day_events']:,} events): {fmt(activity['day_seconds'], 3)} s"
+    )
+
+
+def wiki_line(wiki: dict[str, Any]) -> str:
+    return (
+        f"Wiki: {wiki['wiki_pages']:,} pages, {wiki['wiki_revisions']:,} revisions, "
+        f"{wiki['wiki_links']:,} links between pages, seeded in "
+        f"{fmt(wiki['wiki_seed_seconds'], 1)} s; people following the saved page (mailed at "
+        f"each save): {wiki['wiki_save_followers']}"
+    )
+
+
+def saves_line(name: str, saves: dict[str, Any]) -> str:
+    return (
+        f"{name}: {saves['posted']:,} posts, {saves['saved']:,} answered by the 302 to the page, "
+        f"which went from revision {saves['first_base']} to {saves['current']} "
+        f"({saves['count']:,} revisions)"
     )
 
 
@@ -638,7 +785,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         type=float,
         default=1.0,
         help="size of the seeded data: 1 = 2,000 members, 200 spaces, 1,000,000 activity "
-        "events; 0.001 for a tiny run",
+        "events, 400 wiki pages; 0.001 for a tiny run",
     )
     parser.add_argument("--no-report", action="store_true", help="do not write the JSON report")
     parser.add_argument("--list", action="store_true", help="list the pages and exit")
@@ -714,7 +861,9 @@ def bench(args: argparse.Namespace, data_dir: Path, cleanup: list[Any]) -> int:
     )
     rollups = django_side("activity rollups", ["rollups"], env)
     meta["activity"] = {**seeded["activity"], **rollups}
+    meta["wiki"] = seeded["wiki"]
     log(activity_line(meta["activity"]))
+    log(wiki_line(meta["wiki"]))
     skipped = [
         page.name for page in selected if page.requires and not seeded["facts"].get(page.requires)
     ]
@@ -741,7 +890,12 @@ def bench(args: argparse.Namespace, data_dir: Path, cleanup: list[Any]) -> int:
         log(f"logged in as {user} through the login form ({seconds * 1000:.0f} ms)")
 
     cookie_sets = [
-        {"name": p.name, "path": p.path, "cookies": sessions.get(p.user, {}) if p.user else {}}
+        {
+            "name": p.name,
+            "path": p.path,
+            "method": p.method,
+            "cookies": sessions.get(p.user, {}) if p.user else {},
+        }
         for p in pages
     ]
     queries = django_side("query count", ["queries", json.dumps(cookie_sets)], env)
@@ -754,14 +908,14 @@ def bench(args: argparse.Namespace, data_dir: Path, cleanup: list[Any]) -> int:
     others = [run for run in runs.values() if run is not baseline]
 
     for run in runs.values():
-        if queries.get(run.page.name, {}).get("status") != 200:
-            status = queries.get(run.page.name, {}).get("status")
+        status = queries.get(run.page.name, {}).get("status")
+        if status != run.page.status:
             run.failures.append(f"in-process request: status {status}")
-        first = run.client.request("GET", run.page.path)
+        first = run.send()
         check(run, first, "warm-up")
         deadline = time.perf_counter() + args.warmup
         while time.perf_counter() < deadline:
-            run.client.request("GET", run.page.path)
+            run.send()
     failed = [f"{run.page.name}: {msg}" for run in runs.values() for msg in run.failures]
     if failed:
         raise BenchError("pages failed their check before measuring:\n  " + "\n  ".join(failed))
@@ -799,6 +953,9 @@ def bench(args: argparse.Namespace, data_dir: Path, cleanup: list[Any]) -> int:
         run.client.close()
     meta["rss_mb_end"] = server.rss_mb()
     meta["loadavg_end"] = loadavg()
+    meta["saves"] = {
+        run.page.name: check_saves(run, env) for run in runs.values() if run.form is not None
+    }
 
     results = [summarise(runs[page.name], queries) for page in pages]
     print()
@@ -807,7 +964,7 @@ def bench(args: argparse.Namespace, data_dir: Path, cleanup: list[Any]) -> int:
 
     problems = [f"{row['name']}: {msg}" for row in results for msg in row["failures"]]
     problems += [
-        f"{row['name']}: {row['errors']} non-200 responses {row['error_statuses']}"
+        f"{row['name']}: {row['errors']} unexpected responses {row['error_statuses']}"
         for row in results
         if row["errors"]
     ]

@@ -132,6 +132,18 @@ def access_for(space: Space, user: Any) -> SpaceAccess:
     return SpaceAccess(space=space, user=user, membership=own, role=role)
 
 
+def roles_of(space: Space, user_ids: list[int]) -> dict[int, Role | None]:
+    """Several people's roles in a space loaded with its ancestors, own or inherited (one
+    query whatever their number)."""
+    ids = [space.pk, *(ancestor.pk for ancestor in space.ancestors())]
+    rows: dict[int, dict[int, Role]] = {user_id: {} for user_id in user_ids}
+    for user_id, space_id, role in Membership.objects.filter(
+        user_id__in=user_ids, space_id__in=ids
+    ).values_list("user_id", "space_id", "role"):
+        rows[user_id][space_id] = Role(role)
+    return {user_id: effective_role(space, found) for user_id, found in rows.items()}
+
+
 def load_space(slug: str) -> Space:
     space = Space.objects.select_related(ANCESTORS).filter(slug=slug).first()
     if space is None:

@@ -195,6 +195,7 @@ def _new_revision(
     now = timezone.now()
     revision = Revision.objects.create(
         page=page,
+        space_id=page.space_id,
         number=number,
         kind=kind,
         title=title,

@@ -79,6 +79,10 @@ class Revision(models.Model):
     page = models.ForeignKey(
         Page, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("page")
     )
+    # The page's space, copied (a page never changes space): recent changes read it by index.
+    space = models.ForeignKey(
+        "spaces.Space", on_delete=models.CASCADE, related_name="+", verbose_name=_("space")
+    )
     number = models.PositiveIntegerField(_("number"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.EDITED)
     title = models.CharField(_("title"), max_length=TITLE_MAX)
@@ -109,6 +113,9 @@ class Revision(models.Model):
             models.UniqueConstraint(
                 fields=["page", "token"], condition=~Q(token=""), name="wiki_revision_unique_token"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["space", "-created_at", "-id"], name="wiki_revision_space_time")
         ]
 
     def __str__(self) -> str:

@@ -23,14 +23,25 @@ def live_pages(space: Space) -> Any:
     return Page.objects.filter(space=space, deleted_at__isnull=True)
 
 
-def page_index(space: Space) -> list[Page]:
-    """The space's pages by address (alphabetical, accents aside), with who saved last."""
-    return list(
+# What a list needs to name who saved last (never the whole account row).
+AUTHOR_FIELDS = (
+    "current__author__display_name",
+    "current__author__email",
+    "current__author__deleted_at",
+)
+INDEX_PER_PAGE = 100
+
+
+def page_index(space: Space, number: int | str | None = 1) -> PaginatorPage:
+    """One screen of the space's pages by address (alphabetical, accents aside), with who saved
+    last (two queries: count and rows)."""
+    pages = (
         live_pages(space)
         .select_related("current__author")
-        .defer("current__body", "current__html", "current__toc")
+        .only("title", "slug", "updated_at", "current__number", *AUTHOR_FIELDS)
         .order_by("slug")
     )
+    return Paginator(pages, INDEX_PER_PAGE).get_page(number)
 
 
 def page(space: Space, slug: str) -> Page | None:
@@ -233,7 +244,7 @@ def recent_changes(space: Space, number: int | str | None = 1) -> PaginatorPage:
     """One screen of the latest revisions of the space's live pages, newest first, with their
     page and author, without their texts (two queries: count and rows)."""
     revisions = (
-        Revision.objects.filter(page__space=space, page__deleted_at__isnull=True)
+        Revision.objects.filter(space=space, page__deleted_at__isnull=True)
         .select_related("page", "author")
         .defer("body", "html", "toc", "token")
         .order_by("-created_at", "-pk")

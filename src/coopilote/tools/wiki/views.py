@@ -125,7 +125,7 @@ def index(request: HttpRequest, access: ToolAccess) -> HttpResponse:
         "wiki/index.html",
         _context(
             access,
-            pages=selectors.page_index(access.space),
+            pages=selectors.page_index(access.space, request.GET.get("page")),
             to_create=selectors.links_to_create(access.space),
         ),
     )

@@ -77,3 +77,22 @@ def form_values(response: Any) -> dict[str, Any]:
     """The values an edit form was rendered with (what the browser would send back)."""
     form = response.context["form"]
     return {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
+
+
+def run_follower_mails() -> int:
+    """Run the follower mails that saves enqueued, as the worker does (``tell_followers``), in
+    the test's transaction; how many tasks ran. ``test_follow_changes`` also runs the real
+    worker once."""
+    from django_tasks_db.models import DBTaskResult
+
+    from coopilote.tools.wiki.notifications import tell_followers
+
+    ready = DBTaskResult.objects.filter(
+        status="READY", task_path__endswith="notifications.tell_followers"
+    ).order_by("enqueued_at", "id")
+    ran = 0
+    for row in ready:
+        tell_followers.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+        DBTaskResult.objects.filter(pk=row.pk).update(status="SUCCESSFUL")
+        ran += 1
+    return ran

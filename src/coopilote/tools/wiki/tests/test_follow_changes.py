@@ -16,7 +16,7 @@ from coopilote.spaces.models import Membership
 from coopilote.spaces.tests.conftest import PERSONAS
 from coopilote.tools.wiki import actions
 from coopilote.tools.wiki.models import Page, PageFollower, Revision
-from coopilote.tools.wiki.tests.helpers import wiki_access_for
+from coopilote.tools.wiki.tests.helpers import run_follower_mails, wiki_access_for
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +35,19 @@ def followers(page: Page) -> set[str]:
 
 
 def save(space, user, page, body: str, comment: str = "") -> actions.SaveResult:
+    """Save through the action, then let the worker's task mail the followers."""
     current = Revision.objects.get(pk=Page.objects.get(pk=page.pk).current_id)
-    return actions.page_save(
-        access=wiki_access_for(space, user),
-        page=page,
-        title=current.title,
-        body=body,
-        comment=comment,
-        base_number=current.number,
-    )
+    try:
+        return actions.page_save(
+            access=wiki_access_for(space, user),
+            page=page,
+            title=current.title,
+            body=body,
+            comment=comment,
+            base_number=current.number,
+        )
+    finally:
+        run_follower_mails()
 
 
 # Recent changes -------------------------------------------------------------------------------
@@ -220,8 +224,10 @@ def test_restores_and_renames_are_mailed_to_followers_too(followed):
     save(space, owner, page, "Autre.\n")
     OutboxMessage.objects.all().delete()
     actions.page_restore(access=wiki_access_for(space, owner), page=page, number=1)
+    run_follower_mails()
     assert len(mails_to(observer.email)) == 1
     actions.page_rename(access=wiki_access_for(space, owner), page=page, title="Charte commune")
+    run_follower_mails()
     assert len(mails_to(observer.email)) == 2
     assert "Charte commune" in mails_to(observer.email)[-1].subject
 
@@ -260,6 +266,65 @@ def test_no_mail_when_the_save_is_refused(followed):
         save(space, clients.users["member"], page, "Changé.\n")
     assert OutboxMessage.objects.count() == 0
     assert Revision.objects.filter(page=page).count() == 1
+
+
+def test_a_save_costs_the_same_queries_whatever_the_number_of_followers(followed, add_member):
+    space, clients, page = followed
+    member = clients.users["member"]
+    with CaptureQueriesContext(connection) as few:
+        actions.page_save(
+            access=wiki_access_for(space, member),
+            page=page,
+            title="Charte",
+            body="Un.\nDeux.\nTrois.\n",
+            base_number=1,
+        )
+    for number in range(12):
+        reader = make_follower(space, page, add_member, number)
+        assert reader.pk
+    with CaptureQueriesContext(connection) as many:
+        actions.page_save(
+            access=wiki_access_for(space, member),
+            page=page,
+            title="Charte",
+            body="Un.\nDeux.\nTrois.\nQuatre.\n",
+            base_number=2,
+        )
+    assert len(many) == len(few)
+    assert run_follower_mails() == 2
+    mailed = OutboxMessage.objects.filter(kind="wiki_follow")
+    # both tasks run now, when the page has 14 followers besides the author
+    assert mailed.count() == 2 * (2 + 12)
+
+
+def make_follower(space, page, add_member, number: int):
+    from coopilote.accounts.models import User
+
+    user = User.objects.create_user(email=f"lecteur{number}@example.org", password="x")
+    add_member(space, user, "observer")
+    actions.page_follow(access=wiki_access_for(space, user), page=page)
+    return user
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_mails_the_followers_after_the_save(wiki_space, add_page):
+    from coopilote.core.tests.worker import run_worker
+
+    space, clients = wiki_space("members")
+    owner, observer = clients.users["owner"], clients.users["observer"]
+    page = add_page(space, owner, "Charte", "Un.\n")
+    actions.page_follow(access=wiki_access_for(space, observer), page=page)
+    actions.page_save(
+        access=wiki_access_for(space, owner),
+        page=page,
+        title="Charte",
+        body="Deux.\n",
+        base_number=1,
+    )
+    assert mails_to(observer.email) == []  # not yet: the worker sends
+    run_worker()
+    [mail] = mails_to(observer.email)
+    assert "Charte" in mail.subject
 
 
 def test_no_mail_when_nothing_changed(followed):
