@@ -8,8 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from coopilote.core import scheduling, tasks
+        from coopilote.core import ratelimit, scheduling, tasks
 
         scheduling.register("purge-expired-data", tasks.purge_expired_data, every=scheduling.DAY)
         tasks.register_purger("sessions", tasks.purge_expired_sessions)
         tasks.register_purger("task_results", tasks.purge_old_task_results)
+        tasks.register_purger("rate_counters", ratelimit.purge_counters)

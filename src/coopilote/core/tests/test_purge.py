@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from coopilote.accounts.models import User
+from coopilote.core.models import RateCounter
 from coopilote.core.tasks import purge_expired_data
 from coopilote.mail.models import OutboxMessage
 from coopilote.mail.tasks import deliver_due_mail
@@ -63,6 +64,7 @@ def test_purge_deletes_only_expired_data_and_is_idempotent(settings, make_user, 
         make_user("verified@example.org", verified=True)
         make_user("staff@example.org", verified=False, is_staff=True)
         make_user("logged-in@example.org", verified=False, last_login=START)
+        RateCounter.objects.create(key="old window", count=3, expires_at=START + timedelta(hours=1))
 
     with time_machine.travel(LATER, tick=False):
         now = timezone.now()
@@ -83,6 +85,7 @@ def test_purge_deletes_only_expired_data_and_is_idempotent(settings, make_user, 
             worker()
         recent_task_results = task_ids() - (old_task_results | {never_run.id})
         assert len(recent_task_results) == 1
+        RateCounter.objects.create(key="this window", count=1, expires_at=now + timedelta(hours=1))
         recent = make_user("recent@example.org", verified=False)
         User.objects.filter(pk=recent.pk).update(
             date_joined=now - timedelta(days=settings.UNVERIFIED_ACCOUNT_RETENTION_DAYS - 1)
@@ -98,7 +101,9 @@ def test_purge_deletes_only_expired_data_and_is_idempotent(settings, make_user, 
             "task_results": 4,
             "unverified_accounts": 2,
             "invitations": 0,
+            "rate_counters": 1,
         }
+        assert list(RateCounter.objects.values_list("key", flat=True)) == ["this window"]
         state = snapshot()
         assert state["sessions"] == {live_session.session_key}
         assert state["mail"] == {"old failed", "old pending", "sent within retention"}
@@ -118,5 +123,6 @@ def test_purge_deletes_only_expired_data_and_is_idempotent(settings, make_user, 
             "task_results": 0,
             "unverified_accounts": 0,
             "invitations": 0,
+            "rate_counters": 0,
         }
         assert snapshot() == state

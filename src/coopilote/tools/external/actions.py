@@ -9,17 +9,15 @@ a kind declared in the manifest.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from coopilote.activity.recording import record, record_view
-from coopilote.core.text import INVISIBLE, clean_plain_text
+from coopilote.core.text import clean_plain_text, clean_web_address
 from coopilote.spaces.access import ToolAccess, tool_access_again
 from coopilote.spaces.models import Membership
 from coopilote.tools.external.manifest import MANAGE, MANIFEST
@@ -33,7 +31,6 @@ from coopilote.tools.external.models import (
     ExternalTool,
 )
 
-SCHEMES = ("http", "https")
 TEXT_LIMITS = {
     "name": NAME_MAX,
     "purpose": PURPOSE_MAX,
@@ -72,45 +69,13 @@ def _tool(access: ToolAccess, tool_id: int) -> ExternalTool:
 
 
 def clean_url(value: str) -> str:
-    """A web address people can open safely: http or https only, no credentials inside.
-
-    An address typed without its scheme (``pad.example.org/x``) gets ``https://``.
-    """
-    value = INVISIBLE.sub("", value or "").strip()
-    if not value:
-        raise ValidationError(_("Give the address of the tool."), code="required")
-    if len(value) > URL_MAX:
-        raise ValidationError(
-            _("The address is too long: %(max)d characters at most (it has %(count)d).")
-            % {"max": URL_MAX, "count": len(value)},
-            code="max_length",
-        )
-    if any(char.isspace() for char in value):
-        raise ValidationError(_("A web address cannot contain spaces."), code="spaces")
-    if "://" not in value and ":" not in value.split("/", 1)[0]:
-        value = f"https://{value}"
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in SCHEMES:
-        raise ValidationError(
-            _("Only web addresses starting with http:// or https:// are accepted."),
-            code="scheme",
-        )
-    if "@" in parts.netloc:
-        raise ValidationError(
-            _(
-                "This address contains a user name or a password: remove them and share "
-                "access to the tool another way."
-            ),
-            code="credentials",
-        )
-    try:
-        URLValidator(schemes=list(SCHEMES))(value)
-    except ValidationError:
-        raise ValidationError(
-            _("This is not a valid web address, for example https://pad.example.org/our-pad."),
-            code="invalid",
-        ) from None
-    return value
+    """A web address people can open safely (``core.text.clean_web_address``)."""
+    return clean_web_address(
+        value,
+        max_length=URL_MAX,
+        required=_("Give the address of the tool."),
+        example="https://pad.example.org/our-pad",
+    )
 
 
 def clean_text(value: str, max_length: int) -> str:

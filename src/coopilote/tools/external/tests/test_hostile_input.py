@@ -36,11 +36,20 @@ GOOD = {
 }
 
 SCHEME = "Only web addresses starting with http:// or https:// are accepted."
-CREDENTIALS = (
-    "This address contains a user name or a password: remove them and share access to the "
-    "tool another way."
+CREDENTIALS = "This address contains a user name or a password: remove them."
+INVALID = (
+    "This is not a valid web address, for example %(example)s.",
+    {"example": "https://pad.example.org/our-pad"},
 )
-INVALID = "This is not a valid web address, for example https://pad.example.org/our-pad."
+
+
+def said(message: str | tuple[str, dict[str, str]]) -> str:
+    """The French message the person reads (with its parameters, when it has some)."""
+    if isinstance(message, tuple):
+        return fr(message[0], **message[1])
+    return fr(message)
+
+
 SPACES = "A web address cannot contain spaces."
 
 HOSTILE_URLS = {
@@ -73,8 +82,8 @@ def test_a_dangerous_or_broken_address_is_refused_with_a_clear_message(tool_spac
     before = state()
     response = clients["facilitator"].post(add_url(space), {**GOOD, "url": url})
     assert response.status_code == 400
-    assert response.context["form"].errors["url"] == [fr(message)]
-    assert any(fr(message) in text for text in error_texts(response.content.decode()))
+    assert response.context["form"].errors["url"] == [said(message)]
+    assert any(said(message) in text for text in error_texts(response.content.decode()))
     assert state() == before
     # What was typed stays in the form (the name, and the address as typed, escaped).
     page = response.content.decode()
@@ -91,7 +100,7 @@ def test_the_action_refuses_a_dangerous_address_even_without_the_form(tool_space
             access=tool_access_for(space, clients.users["owner"]),
             **{**GOOD, "url": url, "help_contact": None},
         )
-    assert refused.value.message_dict["url"] == [fr(message)]
+    assert refused.value.message_dict["url"] == [said(message)]
     assert state() == before
 
 
