@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Dialog, Page
 
-from coopilote.tools.wiki.markup import LinkTarget, clean, render
+from coopilote.tools.wiki.markup import LinkRef, LinkTarget, clean, render, resolve_links
 from coopilote.tools.wiki.tests.xss_corpus import CORPUS
 
 pytestmark = pytest.mark.e2e
@@ -42,10 +42,14 @@ INSPECT = """() => ({
 })"""
 
 
-def resolve(name: str) -> LinkTarget | None:
-    if name == "Page":
-        return LinkTarget("/wiki/page/", exists=True)
-    return LinkTarget(f"/wiki/new/?title={name}", exists=False)
+def resolve(refs: list[LinkRef]) -> dict[LinkRef, LinkTarget | None]:
+    """Every link resolves, as for a reader who may see everything: the most markup."""
+    return {
+        ref: LinkTarget("/wiki/page/", exists=True)
+        if ref.name == "Page"
+        else LinkTarget(f"/wiki/new/?title={ref.name}", exists=False)
+        for ref in refs
+    }
 
 
 def corpus_page() -> str:
@@ -53,7 +57,7 @@ def corpus_page() -> str:
     for key, payload in CORPUS.items():
         sections.append(
             f"<section><h1>{html_lib.escape(key)}</h1>"
-            f"<div>{render(payload, resolve=resolve).html}</div>"
+            f"<div>{resolve_links(render(payload).html, resolve)}</div>"
             f"<div>{clean(payload)}</div></section>"
         )
     return "<!doctype html><html lang=en><title>corpus</title><body>" + "".join(sections)

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "coopilote.spaces",
     "coopilote.tools.external",
     "coopilote.tools.wiki",
+    "coopilote.tools.library",
 ]
 
 MIDDLEWARE = [
@@ -317,10 +318,19 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Wiki: the longest page text accepted, in characters (a longer one is refused, text kept).
 WIKI_MAX_PAGE_CHARS = env_int("WIKI_MAX_PAGE_CHARS", 200_000)
 
+# Library: the largest file accepted, in bytes (a larger one is refused with a message).
+LIBRARY_MAX_UPLOAD_BYTES = env_int("LIBRARY_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# Files sent at once to "Add several files"; their total is refused past this many times the
+# limit above, as soon as it is read (tools/library/upload_limits.py).
+LIBRARY_MAX_FILES_PER_REQUEST = env_int("LIBRARY_MAX_FILES_PER_REQUEST", 20)
+
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
 AVATAR_MAX_PIXELS = 40_000_000
 AVATAR_SIZE = 256
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Django's defaults, written out: more files or fields in one request is a 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # Content Security Policy with a per-request nonce: no inline script or style runs without it.
 SECURE_CSP = {

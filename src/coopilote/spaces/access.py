@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from coopilote.spaces import policies
@@ -29,7 +30,8 @@ MAX_DEPTH = 4
 ANCESTORS = "__".join(["parent"] * (MAX_DEPTH - 1))
 
 
-SpaceView = Callable[..., HttpResponse]
+# Views behind the door answer pages, redirects or streamed files.
+SpaceView = Callable[..., HttpResponseBase]
 
 
 class SpaceMoved(Exception):
@@ -190,7 +192,7 @@ def _door(resolve: Callable[[HttpRequest, str], Any]) -> Callable[[SpaceView], S
 
     def decorator(view: SpaceView) -> SpaceView:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponseBase:
             try:
                 access = resolve(request, slug)
             except PermissionDenied:

@@ -55,6 +55,15 @@ def manifest_errors(manifest: registry.ToolManifest) -> list[str]:
             manifest.target_resolver()
         except ImportError as exc:
             problems.append(f"its target resolver cannot be imported ({exc})")
+    if bool(manifest.embed_scheme) != bool(manifest.resolve_embeds):
+        problems.append("it must declare both an embed scheme and its resolver, or neither")
+    if manifest.embed_scheme and not registry.KEY_PATTERN.match(manifest.embed_scheme):
+        problems.append(f"its embed scheme {manifest.embed_scheme!r} must be like a key")
+    if manifest.resolve_embeds:
+        try:
+            manifest.embed_resolver()
+        except ImportError as exc:
+            problems.append(f"its embed resolver cannot be imported ({exc})")
     unknown_usages = set(manifest.usages) - set(registry.USAGES)
     if unknown_usages:
         problems.append(f"unknown usages {sorted(unknown_usages)}")
@@ -68,6 +77,7 @@ def check_tool_manifests(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         for problem in registry.registration_problems()
     ]
     slugs: dict[str, str] = {}
+    schemes: dict[str, str] = {}
     for manifest in registry.manifests():
         for problem in manifest_errors(manifest):
             errors.append(
@@ -86,4 +96,14 @@ def check_tool_manifests(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                 )
             )
         slugs[manifest.slug] = manifest.key
+        if manifest.embed_scheme in schemes:
+            errors.append(
+                Error(
+                    f"Tools {schemes[manifest.embed_scheme]!r} and {manifest.key!r} share the "
+                    f"embed scheme {manifest.embed_scheme!r}.",
+                    id="coopilote.E004",
+                )
+            )
+        if manifest.embed_scheme:
+            schemes[manifest.embed_scheme] = manifest.key
     return errors

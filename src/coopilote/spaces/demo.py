@@ -786,14 +786,20 @@ def _event(
 
 
 def _then(when: datetime, action: Any, **kwargs: Any) -> Any:
-    """Run a real action, then move the events it recorded to ``when``."""
+    """Run a real action, then move the events it recorded to ``when``, and drop the background
+    work it queued: mail to a page's followers about an edit made "last month" must not arrive
+    today, when the worker starts."""
     from django.db.models import Max
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
     from coopilote.activity.models import ActivityEvent
 
     last = ActivityEvent.objects.aggregate(last=Max("id"))["last"] or 0
+    started = timezone.now()
     result = action(**kwargs)
     ActivityEvent.objects.filter(pk__gt=last).update(created_at=when)
+    DBTaskResult.objects.filter(enqueued_at__gte=started).delete()
     return result
 
 

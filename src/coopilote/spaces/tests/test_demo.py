@@ -121,7 +121,7 @@ def test_every_event_is_of_a_declared_kind_with_its_declared_class(demo):
     assert len(kinds) >= 10
     for kind, participation in kinds:
         assert declared_participation(kind) == participation, kind
-        assert kind.split(".")[0] in {"spaces", "external", "wiki"}
+        assert kind.split(".")[0] in {"spaces", "external", "wiki", "library"}
 
 
 def test_six_months_of_history_shaped_like_a_real_network(demo):

@@ -120,6 +120,19 @@ BROKEN = {
         {"usages": ("share", "teleport")},
         "Tool 'sample': unknown usages ['teleport'].",
     ),
+    "embed scheme without a resolver": (
+        {"embed_scheme": "sample"},
+        "Tool 'sample': it must declare both an embed scheme and its resolver, or neither.",
+    ),
+    "bad embed scheme": (
+        {"embed_scheme": "Sample:x", "resolve_embeds": "coopilote.tools.library.embeds.resolve"},
+        "Tool 'sample': its embed scheme 'Sample:x' must be like a key.",
+    ),
+    "embed resolver that cannot be imported": (
+        {"embed_scheme": "sample", "resolve_embeds": "coopilote.tools.nowhere.resolve"},
+        "Tool 'sample': its embed resolver cannot be imported "
+        "(No module named 'coopilote.tools.nowhere').",
+    ),
 }
 
 
@@ -140,6 +153,18 @@ def test_two_tools_sharing_a_slug_are_an_error(temporary):
             "coopilote.E003",
             "Tools 'external' and 'sample' share the slug 'outils-externes'.",
         )
+    ]
+
+
+def test_two_tools_sharing_an_embed_scheme_are_an_error(temporary):
+    temporary(
+        replace(
+            GOOD, embed_scheme="library", resolve_embeds="coopilote.tools.library.embeds.resolve"
+        )
+    )
+    errors = check_tool_manifests()
+    assert [(error.id, error.msg) for error in errors] == [
+        ("coopilote.E004", "Tools 'library' and 'sample' share the embed scheme 'library'.")
     ]
 
 

@@ -97,9 +97,7 @@ def for_reader(access: ToolAccess, html: str) -> str:
     return markup.resolve_embeds(html, functools.partial(_embeds, access))
 
 
-def _embeds(
-    access: ToolAccess, scheme: str, refs: list[EmbedRef]
-) -> Mapping[EmbedRef, str]:
+def _embeds(access: ToolAccess, scheme: str, refs: list[EmbedRef]) -> Mapping[EmbedRef, str]:
     """One scheme's embeds, shown by the tool that registered it (none left: nothing shown)."""
     resolve = registry.embed_resolver(scheme)
     return resolve(access, refs) if resolve is not None else {}

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from coopilote.core.tasks import retrying_task
 from coopilote.mail.preferences import EmailKind, register_kind
 from coopilote.mail.sending import send_to_user
-from coopilote.core.tasks import retrying_task
 from coopilote.spaces.access import ANCESTORS, SpaceAccess, ToolAccess, roles_of
 from coopilote.spaces.models import SpaceTool
 from coopilote.spaces.registry import get as get_manifest

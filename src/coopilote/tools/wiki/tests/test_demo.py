@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from coopilote.accounts.models import User
 from coopilote.activity.models import ActivityEvent, DailyActivity
@@ -196,6 +197,8 @@ def test_pages_are_followed_without_mail_about_the_past(network):
             assert follower.created_at >= page.created_at
     assert PageFollower.objects.count() > Page.objects.count()
     assert not OutboxMessage.objects.filter(kind=FOLLOW).exists()
+    # Nor later: nothing is left for the worker to mail about edits of past months.
+    assert not DBTaskResult.objects.filter(task_path__endswith="tell_followers").exists()
 
 
 def test_each_write_is_one_event_at_its_time_and_the_rollups_count_them(network):

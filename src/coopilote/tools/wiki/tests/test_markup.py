@@ -10,6 +10,7 @@ from django.utils import translation
 
 from coopilote.accounts.tests.helpers import in_french
 from coopilote.core.markdown import render_markdown
+from coopilote.spaces.registry import EmbedRef
 from coopilote.tools.wiki.markup import (
     Heading,
     LinkRef,
@@ -18,6 +19,7 @@ from coopilote.tools.wiki.markup import (
     link_ref,
     placeholders,
     render,
+    resolve_embeds,
     resolve_links,
     slugify,
 )
@@ -379,3 +381,130 @@ def test_allowlist_keeps_only_the_wiki_classes_and_heading_ids() -> None:
     assert '<h2 id="h-a">' in html
     assert "evil" not in html and "other" not in html
     assert 'id="main"' not in html and 'id="z"' not in html
+
+
+# ---------------------------------------------------------------------------- ![[embeds]]
+RID = "0123456789abcdef0123456789abcdef"
+
+
+def placeholder(target: str = RID, caption: str = "", scheme: str = "library") -> str:
+    return f'<div data-embed-scheme="{scheme}" data-embed-id="{target}">{caption}</div>\n'
+
+
+class Embeds:
+    """Shows each embed as ``[scheme:target:caption]``, except targets named ``hidden``."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, list[EmbedRef]]] = []
+
+    def __call__(self, scheme: str, refs: list[EmbedRef]) -> dict[EmbedRef, str]:
+        self.asked.append((scheme, refs))
+        return {
+            ref: f"[{ref.scheme}:{ref.target}:{ref.caption}]"
+            for ref in refs
+            if ref.target != "hidden"
+        }
+
+
+def test_an_embed_is_stored_as_a_placeholder_holding_only_what_was_written() -> None:
+    assert render(f"![[library:{RID}|Une mare]]").html == placeholder(caption="Une mare")
+    assert render(f"![[ library:{RID} ]]").html == placeholder()
+
+
+def test_an_embed_is_lifted_out_of_its_paragraph_which_keeps_its_text() -> None:
+    html = render(f"Voici la mare :\n![[library:{RID}|Mare]] et la suite.").html
+    assert html == f"<p>Voici la mare :</p>\n{placeholder(caption='Mare')}<p>et la suite.</p>\n"
+
+
+def test_an_embed_in_a_list_item_or_quote_becomes_a_block_there() -> None:
+    assert render(f"- ![[library:{RID}]]").html == f"<ul>\n<li>\n{placeholder()}</li>\n</ul>\n"
+    quoted = render(f"> ![[library:{RID}]]\n> dit-elle").html
+    assert quoted == f"<blockquote>\n{placeholder()}<p>dit-elle</p>\n</blockquote>\n"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"# Titre ![[library:{RID}]]",
+        f"*en ![[library:{RID}]] italique*",
+        f"| a |\n|---|\n| ![[library:{RID}]] |",
+    ],
+    ids=["heading", "emphasis", "table-cell"],
+)
+def test_where_a_block_cannot_go_the_embed_stays_as_written(body: str) -> None:
+    html = render(body).html
+    assert f"![[library:{RID}]]" in html
+    assert "data-embed" not in html
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"`![[library:{RID}]]`",
+        "![[library:]]",
+        "![[library:a b]]",
+        "![[library:" + "a" * 65 + "]]",
+        "![[Library:abc]]",
+        "![[library:abc\ndef]]",
+        f"[voir ![[library:{RID}]]](https://example.org/)",
+    ],
+    ids=["code", "empty", "space", "too-long", "upper-case", "newline", "in-a-link"],
+)
+def test_malformed_embeds_are_not_placeholders(body: str) -> None:
+    assert "data-embed" not in render(body).html
+
+
+def test_a_scheme_no_tool_registered_stays_a_link_to_another_space() -> None:
+    result = wiki("![[reseau:Compte rendu]]")
+    assert "data-embed" not in result.stored
+    assert result.links == ["Compte rendu"]
+    assert result.stored.startswith('<p>!<a data-wiki-space="reseau"')
+
+
+def test_the_caption_is_escaped_and_comes_back_intact() -> None:
+    caption = "<b>mare</b> & \"co\" ' l'été"
+    stored = render(f"![[library:{RID}|{caption}]]").html
+    assert "<b>" not in stored
+    embeds = Embeds()
+    resolve_embeds(stored, embeds)
+    assert embeds.asked == [("library", [EmbedRef("library", RID, caption)])]
+
+
+def test_embeds_are_resolved_once_per_scheme_with_every_embed_of_it() -> None:
+    stored = (
+        placeholder("a", "un")
+        + placeholder("b", "")
+        + placeholder("a", "un")
+        + placeholder("x", "", scheme="agenda")
+        + placeholder("a", "autre")
+    )
+    embeds = Embeds()
+    html = resolve_embeds(stored, embeds)
+    assert embeds.asked == [
+        (
+            "library",
+            [
+                EmbedRef("library", "a", "un"),
+                EmbedRef("library", "b"),
+                EmbedRef("library", "a", "autre"),
+            ],
+        ),
+        ("agenda", [EmbedRef("agenda", "x")]),
+    ]
+    assert html == "[library:a:un][library:b:][library:a:un][agenda:x:][library:a:autre]"
+
+
+def test_an_embed_the_reader_may_not_see_leaves_nothing_not_even_its_caption() -> None:
+    html = resolve_embeds(f"<p>Avant</p>\n{placeholder('hidden', 'Légende')}", Embeds())
+    assert html == "<p>Avant</p>\n"
+
+
+def test_html_without_embeds_is_shown_without_asking_any_tool() -> None:
+    embeds = Embeds()
+    assert resolve_embeds("<p>Rien</p>\n", embeds) == "<p>Rien</p>\n"
+    assert embeds.asked == []
+
+
+def test_the_allowlist_keeps_embed_placeholders_and_nothing_more_on_them() -> None:
+    html = clean('<div data-embed-scheme="library" data-embed-id="a" class="x" onclick="y">c</div>')
+    assert html == '<div data-embed-scheme="library" data-embed-id="a">c</div>'

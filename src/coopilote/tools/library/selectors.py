@@ -1,0 +1,176 @@
+"""Every read of the library, each in a fixed number of queries whatever the number of
+resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from coopilote.spaces.access import ToolAccess
+from coopilote.spaces.registry import TargetLink
+from coopilote.tools.library.models import Collection, Resource, ResourceFile, ResourceTag, Share
+
+PAGE_SIZE = 30
+# Sort key → ordering; anything else asked for is ignored (SEC-T33: no user-chosen columns).
+SORTS: dict[str, tuple[str, ...]] = {
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "title": ("title", "pk"),
+    "downloads": ("-download_count", "-created_at", "-pk"),
+}
+DEFAULT_SORT = "newest"
+
+
+def in_space(space: Any) -> Q:
+    """Resources a space's library shows: its own, and those shared into it (no duplicates,
+    no DISTINCT: the shares are a sub-query)."""
+    return Q(space=space) | Q(pk__in=Share.objects.filter(space=space).values("resource_id"))
+
+
+def resources_of(space: Any) -> QuerySet[Resource]:
+    return Resource.objects.filter(in_space(space))
+
+
+def resource_in(space: Any, public_id: str) -> Resource | None:
+    """The resource ``public_id`` as this space's library shows it (None: not here), with its
+    origin space and current file."""
+    return (
+        resources_of(space)
+        .filter(public_id=public_id)
+        .select_related("space", "current_file", "created_by")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    """What the library's search form asks for, already checked; empty values mean "any"."""
+
+    q: str = ""
+    kind: str = ""
+    resource_type: str = ""
+    tag: str = ""
+    licence: str = ""
+    language: str = ""
+    author: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = DEFAULT_SORT
+
+    @property
+    def active(self) -> bool:
+        return any(value for name, value in vars(self).items() if name != "sort")
+
+
+def filtered(space: Any, filters: LibraryFilters) -> QuerySet[Resource]:
+    resources = resources_of(space)
+    exact = {
+        "kind": filters.kind,
+        "resource_type": filters.resource_type,
+        "licence": filters.licence,
+        "language": filters.language,
+    }
+    resources = resources.filter(**{field: value for field, value in exact.items() if value})
+    if filters.tag:
+        tagged = ResourceTag.objects.filter(slug=filters.tag).values("resource_id")
+        resources = resources.filter(pk__in=tagged)
+    if filters.author:
+        resources = resources.filter(author__icontains=filters.author)
+    if filters.date_from:
+        resources = resources.filter(published_on__gte=filters.date_from)
+    if filters.date_to:
+        resources = resources.filter(published_on__lte=filters.date_to)
+    if filters.q:
+        resources = resources.filter(
+            Q(title__icontains=filters.q) | Q(description__icontains=filters.q)
+        )
+    return resources.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def attach_tags(resources: list[Resource]) -> None:
+    """Give each resource ``tag_list`` (by name) in one query."""
+    by_id = {resource.pk: resource for resource in resources}
+    for resource in resources:
+        resource.tag_list = []  # type: ignore[attr-defined]
+    if not by_id:
+        return
+    for tag in ResourceTag.objects.filter(resource_id__in=by_id).order_by("name", "pk"):
+        by_id[tag.resource_id].tag_list.append(tag)  # type: ignore[attr-defined]
+
+
+def library_page(space: Any, filters: LibraryFilters, number: Any) -> Page[Resource]:
+    """One page of the library (count, rows with origin space and current file, their tags:
+    three queries)."""
+    resources = filtered(space, filters).select_related("space", "current_file")
+    page = Paginator(resources, PAGE_SIZE).get_page(number)
+    page.object_list = list(page.object_list)
+    attach_tags(page.object_list)
+    return page
+
+
+def versions(resource: Resource) -> list[ResourceFile]:
+    """The file's versions, newest first, with who uploaded each."""
+    return list(resource.files.select_related("uploaded_by").order_by("-number"))
+
+
+def version(resource: Resource, number: int) -> ResourceFile | None:
+    return resource.files.filter(number=number).first()
+
+
+def stored_names(resource: Resource) -> list[str]:
+    """Every file the storage holds for this resource: each version and its thumbnail."""
+    names = []
+    for name, thumbnail in resource.files.values_list("storage_name", "thumbnail"):
+        names.append(name)
+        if thumbnail:
+            names.append(thumbnail)
+    return names
+
+
+def feed_targets(
+    access: ToolAccess, ids_by_type: dict[str, set[int]]
+) -> dict[tuple[str, int], TargetLink]:
+    """The manifest's ``resolve_targets``: resources and collections named in the activity feed,
+    while they are still in this space's library (one query per type on the page)."""
+    if not access.can("read"):
+        return {}
+    found: dict[tuple[str, int], TargetLink] = {}
+    label = Resource._meta.label_lower
+    if ids_by_type.get(label):
+        for pk, title, public_id in (
+            resources_of(access.space)
+            .filter(pk__in=ids_by_type[label])
+            .values_list("pk", "title", "public_id")
+        ):
+            url = reverse("library:resource", args=[access.space.slug, public_id])
+            found[(label, pk)] = TargetLink(title=title, url=url)
+    label = Collection._meta.label_lower
+    if ids_by_type.get(label):
+        for pk, title, slug in Collection.objects.filter(
+            space=access.space, pk__in=ids_by_type[label]
+        ).values_list("pk", "title", "slug"):
+            url = reverse("library:collection", args=[access.space.slug, slug])
+            found[(label, pk)] = TargetLink(title=title, url=url)
+    return found
+
+
+def home_news(access: ToolAccess, limit: int = 3) -> list[TargetLink]:
+    """The manifest's ``home_news``: the resources added last to this space's library (its own
+    and those shared into it), for its card at the gare centrale (one query)."""
+    if not access.can("read"):
+        return []
+    return [
+        TargetLink(
+            title=title,
+            url=reverse("library:resource", args=[access.space.slug, public_id]),
+            when=created_at,
+        )
+        for title, public_id, created_at in resources_of(access.space)
+        .order_by("-created_at", "-pk")
+        .values_list("title", "public_id", "created_at")[:limit]
+    ]
