@@ -9,6 +9,9 @@ database and cache the measured gunicorn worker uses.
     python bench/django_side.py queries PAGES   # count SQL queries per page (PAGES is JSON)
     python bench/django_side.py revisions PATH  # revisions of the wiki page edited at PATH
 
+``queries`` reads a streamed response (the library's exports) to its end while counting: their
+queries run while the body is produced.
+
 The last stdout line is ``BENCH-JSON: {...}``; everything else (logging) goes to stderr.
 Later issues extend ``seed()`` with the data their pages need, and return the facts
 (names, ids, slugs) that page paths and expected texts refer to.
@@ -60,9 +63,10 @@ def seed(scale: float = 1.0) -> dict[str, Any]:
 
     One verified member with a filled profile, who belongs to a network of 2,000 members and to
     some of the 200 spaces listed on the home page, 1,000,000 activity events over 24 months,
-    and a wiki of 400 pages of 20 revisions in the network. ``scale`` multiplies the members,
-    spaces, events and wiki pages (never below what the pages' checks need: a second page of
-    members and of spaces, a page with fifteen links to others).
+    a wiki of 400 pages of 20 revisions and a library of 20,000 resources in the network.
+    ``scale`` multiplies the members, spaces, events, wiki pages and resources (never below what
+    the pages' checks need: a second page of members, of spaces, of wiki pages and of resources,
+    a page with fifteen links to others).
     """
     from allauth.account.models import EmailAddress
     from django.conf import settings
@@ -91,7 +95,13 @@ def seed(scale: float = 1.0) -> dict[str, Any]:
     activity = seed_activity(
         network_slug=spaces["network_slug"], events=max(1000, round(EVENTS * scale))
     )
-    wiki = seed_wiki(network_slug=spaces["network_slug"], pages=max(20, round(WIKI_PAGES * scale)))
+    # At least a second screen of the wiki's index (100 a screen), which the bench checks.
+    wiki = seed_wiki(network_slug=spaces["network_slug"], pages=max(101, round(WIKI_PAGES * scale)))
+    library = seed_library(
+        network_slug=spaces["network_slug"],
+        resources=max(60, round(LIBRARY_RESOURCES * scale)),
+        password=password,
+    )
 
     return {
         "users": {
@@ -99,7 +109,8 @@ def seed(scale: float = 1.0) -> dict[str, Any]:
                 "email": member.email,
                 "password": password,
                 "display_name": member.display_name,
-            }
+            },
+            **library["users"],
         },
         # Facts that page definitions may use in their paths and expected texts.
         "facts": {
@@ -109,9 +120,11 @@ def seed(scale: float = 1.0) -> dict[str, Any]:
             "has_feed": has_route("spaces:activity", spaces["network_slug"]),
             **spaces,
             **wiki["facts"],
+            **library["facts"],
         },
         "activity": activity,
         "wiki": wiki["report"],
+        "library": library["report"],
         "versions": {
             "python": sys.version.split()[0],
             "django": version("django"),
@@ -1109,6 +1122,687 @@ def seed_wiki(
     }
 
 
+# --------------------------------------------------------------------------------------------
+# Library (issue 6): 20,000 resources in the network, 40 % files really stored.
+
+LIBRARY_RESOURCES = 20_000
+LIBRARY_SHARED = 0.02  # of the network's resources: added in a working group and shared into it
+LIBRARY_COLLECTION = 40  # items of the measured collection
+LIBRARY_SEARCH = ("guide", "cc-by-sa", "humides")  # type, licence, words of the search page
+LIBRARY_TAG_NAMES = [
+    *SKILLS, *(name for name in INTERESTS if name not in SKILLS), "Fiche pratique", "Tutoriel",
+    "Vidéo", "Podcast", "Infographie", "Tableur", "Diaporama", "Affiche", "Webinaire",
+    "Bibliographie", "Kit pédagogique", "Charte", "Convention", "Budget", "Subventions", "Mécénat",
+    "Bénévolat", "Accueil des nouveaux", "Intelligence collective", "Prise de décision",
+    "Sociocratie", "Consentement", "Facilitation graphique", "Forum ouvert", "World café",
+    "Photolangage", "Brise-glace", "Rétrospective", "Évaluation participative", "Mesure d'impact",
+    "Rapport d'activité", "Assemblée générale", "Statuts", "SCIC", "SCOP", "Association loi 1901",
+    "Fiscalité", "RGPD", "Assurances", "Marchés publics", "Appel à projets", "FEADER", "LEADER",
+    "Politique de la ville", "Ruralité", "Centres-bourgs", "Mobilité rurale", "Covoiturage",
+    "Vélo", "Logistique", "Restauration collective", "Projet alimentaire territorial",
+    "Maraîchage", "Semences paysannes", "Haies", "Bocage", "Mares", "Rivières",
+    "Continuités écologiques", "Trame verte et bleue", "Pollinisateurs", "Inventaire participatif",
+    "Atlas de la biodiversité", "Sentiers", "Éducation à l'environnement", "Sorties nature",
+    "Compostage", "Réemploi", "Ressourcerie", "Repair café", "Low-tech", "Rénovation énergétique",
+    "Énergies renouvelables", "Sobriété énergétique", "Eau potable", "Assainissement",
+    "Sécheresse", "Adaptation au changement climatique", "Risques naturels", "Urbanisme",
+    "Foncier", "Habitat inclusif", "Logement", "Tiers-lieux nourriciers", "Fablab", "Numérique",
+    "Inclusion numérique", "Logiciels libres", "Cartographie participative", "Open data",
+    "Données ouvertes", "Wikipédia", "OpenStreetMap", "Jeunes", "Seniors", "Parentalité",
+    "Santé environnementale", "Handicap", "Accessibilité", "Égalité femmes-hommes",
+    "Interculturalité", "Médiation culturelle", "Patrimoine bâti", "Archives", "Mémoire locale",
+    "Fête de quartier", "Marché", "Circuits courts", "Monnaie locale", "Finance solidaire",
+    "Épargne citoyenne", "Coopération", "Mutualisation", "Gouvernance", "Animation", "Réunions",
+    "Visio", "Outils collaboratifs", "Communication interne", "Lettre d'information",
+    "Réseaux sociaux", "Presse locale", "Plaidoyer", "Élus", "Collectivités", "Intercommunalité",
+    "Département", "Région", "Europe", "Loire", "Bretagne", "Drôme", "Auvergne-Rhône-Alpes",
+    "Centre-Val de Loire", "Pays de la Loire", "Indre-et-Loire", "Loir-et-Cher", "Maine-et-Loire",
+    "Ille-et-Vilaine", "Isère", "Loire-Atlantique", "Rhône", "Morbihan", "Ardèche", "Outils",
+    "Méthode", "Retour d'expérience", "Formation de formateurs", "Éducation populaire",
+]  # fmt: skip
+LIBRARY_SUBJECTS = [
+    "la gouvernance partagée", "l'accueil des nouveaux bénévoles",
+    "la restauration des zones humides", "les jardins partagés", "les réunions en visio",
+    "la prise de décision par consentement", "le budget d'un tiers-lieu",
+    "la mesure d'impact social", "les haies bocagères", "les mares et leur faune",
+    "les circuits courts alimentaires", "le compostage de quartier",
+    "la mobilisation des habitants", "la communication d'un réseau", "les financements européens",
+    "le bénévolat associatif", "l'inventaire participatif de la biodiversité",
+    "la rénovation énergétique", "les cantines scolaires", "le réemploi des matériaux",
+    "l'animation d'un forum ouvert", "la cartographie des initiatives", "la qualité de l'eau",
+    "les chantiers participatifs", "l'inclusion numérique", "la coopération entre associations",
+    "les marchés publics responsables", "l'éducation à l'environnement", "les mobilités douces",
+    "la gestion des conflits dans un collectif",
+]  # fmt: skip
+LIBRARY_TITLES = {
+    "guide": ["Guide pratique : {subject}", "Mémento : {subject}",
+              "Guide méthodologique sur {subject}"],
+    "tool": ["Boîte à outils pour {subject}", "Grille d'auto-diagnostic : {subject}",
+             "Fiche outil : {subject}"],
+    "experience": ["Retour d'expérience : {project} de {place}",
+                   "Ce que nous avons appris sur {subject} à {place}"],
+    "data": ["Données sur {subject} — {place} {year}", "Tableau de bord : {subject} ({year})"],
+    "template": ["Modèle de convention de partenariat ({place})",
+                 "Modèle de compte rendu : {subject}",
+                 "Modèle de budget prévisionnel {year}", "Modèle de charte pour {subject}"],
+    "study": ["Étude : {subject} en {region}", "Diagnostic territorial : {subject} à {place}"],
+    "training": ["Support de formation : {subject}", "Module {number} — {subject}"],
+    "other": ["Revue de presse : {subject} ({year})", "Affiche : {project} de {place}"],
+}  # fmt: skip
+LIBRARY_REGIONS = ["Centre-Val de Loire", "Bretagne", "Auvergne-Rhône-Alpes", "Pays de la Loire"]
+LIBRARY_SENTENCES = [
+    "Ce document rassemble ce que le réseau a appris en trois ans de pratique.",
+    "Il s'adresse aux **animateurs et animatrices** qui démarrent un projet collectif.",
+    "Chaque fiche tient sur une page et peut être imprimée pour un atelier.",
+    "Les exemples viennent de structures adhérentes du réseau.",
+    "Une version plus courte existe pour les réunions de bureau.",
+    "Les chiffres ont été mis à jour avec les données de la dernière enquête.",
+    "À utiliser avec le [kit d'animation](https://ressources.example.org/kit) du réseau.",
+    "Réalisé avec le soutien de la région et de l'agence de l'eau.",
+    "Les retours des participants ont été intégrés dans cette version.",
+    "Merci de citer la source si vous le réutilisez.",
+    "Trois points d'attention :\n\n- prévoir le temps d'accueil ;\n- nommer un gardien du temps ;\n"
+    "- garder une trace des décisions.",
+    "On y trouve une méthode pas à pas, des exemples et une bibliographie.",
+]
+LIBRARY_AUTHORS = [
+    "ADEME", "Cerema", "Agence de l'eau Loire-Bretagne", "Office français de la biodiversité",
+    "Réseau des CIVAM", "France Tiers-Lieux", "Réseau Cocagne", "Les Petits Débrouillards",
+    "Conservatoire d'espaces naturels", "Fédération des centres sociaux", "Familles Rurales",
+    "Ligue de l'enseignement", "Coopérative Oxalis", "Animacoop", "Colibris",
+]  # fmt: skip
+LIBRARY_NOTE = """## {title}
+
+{first}
+
+### En pratique
+
+1. Présenter l'objectif en une phrase.
+2. Laisser chacun s'exprimer, sans débat, lors d'un premier tour.
+3. {second}
+4. Noter les décisions et qui s'en charge.
+
+### Pour aller plus loin
+
+- {third}
+- Voir aussi les ressources étiquetées *{tag}*.
+
+> {fourth}
+"""
+LIBRARY_COMMENTS = [
+    "Merci, très utile pour notre prochaine assemblée générale !",
+    "Nous l'avons testé à **Chinon** : ça marche bien avec une vingtaine de personnes.",
+    "Est-ce qu'il existe une version en format modifiable ?",
+    "La partie sur le budget mériterait une mise à jour avec les chiffres de cette année.",
+    "Je l'ai partagé avec le groupe *zones humides*, qui cherchait justement ça.",
+    "Attention, le lien vers la bibliographie ne fonctionne plus.",
+]
+# (share of the files, kind of content, extension of the name given at upload)
+LIBRARY_FILE_MIX = [
+    (0.48, "pdf", "pdf"), (0.08, "docx", "docx"), (0.05, "odt", "odt"), (0.04, "xlsx", "xlsx"),
+    (0.12, "picture", "jpg"), (0.04, "picture", "png"), (0.09, "csv", "csv"),
+    (0.04, "zip", "zip"), (0.06, "gpx", "gpx"),
+]  # fmt: skip
+LIBRARY_PICTURES = 12  # distinct pictures (re-encoded and thumbnailed once each)
+
+
+def _pdf(title: str) -> bytes:
+    """A one-page PDF showing ``title``, readable by any viewer (and by pdfium)."""
+    text = title.encode("latin-1", "replace")
+    text = text.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    stream = b"BT /F1 16 Tf 50 780 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n" % (len(objects) + 1, xref)
+    return out + b"%%EOF\n"
+
+
+def _zip(entries: list[tuple[str, str]]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in entries:
+            compression = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            archive.writestr(name, text, compress_type=compression)
+    return buffer.getvalue()
+
+
+def _file_bytes(content: str, title: str, n: int) -> bytes:
+    """The bytes of a small real file of this kind about ``title`` (pictures apart)."""
+    main = "application/vnd.openxmlformats-officedocument.{}.main+xml"
+    if content == "pdf":
+        return _pdf(title)
+    if content == "docx":
+        types = f'<Types><Override PartName="/word/document.xml" ContentType="{main}"/></Types>'
+        body = f"<w:document><w:body><w:p><w:r><w:t>{title}</w:t></w:r></w:p></w:body></w:document>"
+        return _zip(
+            [
+                ("[Content_Types].xml", types.format("wordprocessingml.document")),
+                ("word/document.xml", body),
+            ]
+        )
+    if content == "xlsx":
+        types = f'<Types><Override PartName="/xl/workbook.xml" ContentType="{main}"/></Types>'
+        return _zip(
+            [
+                ("[Content_Types].xml", types.format("spreadsheetml.sheet")),
+                ("xl/workbook.xml", f"<workbook><sheets><sheet name='{n}'/></sheets></workbook>"),
+            ]
+        )
+    if content == "odt":
+        return _zip(
+            [
+                ("mimetype", "application/vnd.oasis.opendocument.text"),
+                ("content.xml", f"<office:document-content>{title}</office:document-content>"),
+            ]
+        )
+    if content == "csv":
+        rows = [f"commune;structure;{title[:40]};année"]
+        rows += [
+            f"{place};Association {n + k};{k * 7 % 100};{2023 + k % 3}"
+            for k, (place, *_) in enumerate(PLACES)
+        ]
+        return ("\n".join(rows) + "\n").encode()
+    if content == "zip":
+        return _zip([("lisez-moi.txt", title), ("donnees.csv", "a;b\n1;2\n")])
+    points = "".join(
+        f'<trkpt lat="{47 + k / 1000:.3f}" lon="{0.6 + k / 1000:.3f}"/>' for k in range(40)
+    )
+    trace = f"<trk><name>{title}</name><trkseg>{points}</trkseg></trk>"
+    return f'<?xml version="1.0"?><gpx>{trace}</gpx>'.encode()
+
+
+def _pictures(rng: Any) -> list[dict[str, Any]]:
+    """A few photos re-encoded and thumbnailed by the library's own functions, as at upload."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from coopilote.tools.library import uploads
+
+    pictures = []
+    for n in range(LIBRARY_PICTURES):
+        image = Image.new("RGB", (800, 600), (rng.randint(0, 255), 140, 90))
+        draw = ImageDraw.Draw(image)
+        for _ in range(30):
+            x, y = rng.randint(0, 760), rng.randint(0, 560)
+            draw.ellipse(
+                (x, y, x + rng.randint(10, 120), y + rng.randint(10, 90)), fill=(0, 90, n * 20)
+            )
+        raw = io.BytesIO()
+        image.save(raw, format="JPEG" if n % 4 else "PNG", quality=80)
+        picture = uploads.reencode_image(io.BytesIO(raw.getvalue()))
+        pictures.append(
+            {
+                "content": picture.content,
+                "extension": picture.extension,
+                "width": picture.width,
+                "height": picture.height,
+                "thumbnail": uploads.thumbnail(io.BytesIO(picture.content)),
+            }
+        )
+    return pictures
+
+
+def _library_space(network: Any, owner: Any, writers: list[int], now: Any) -> Any:
+    """The working group whose resources are shared into the network's library."""
+    from coopilote.core.markdown import render_markdown
+    from coopilote.spaces.models import Kind, Membership, Space, Visibility
+    from coopilote.spaces.policies import Role
+
+    text = "Le groupe qui recense les ressources des structures du réseau."
+    group = Space.objects.create(
+        name="Groupe de travail Ressources partagées",
+        slug=f"{network.slug}-ressources",
+        kind=Kind.WORKING_GROUP,
+        field=network.field,
+        parent=network,
+        description=text,
+        description_html=render_markdown(text),
+        visibility=Visibility.MEMBERS,
+        created_by=owner,
+        created_at=now,
+    )
+    Membership.objects.bulk_create(
+        [Membership(space=group, user=owner, role=Role.OWNER)]
+        + [
+            Membership(space=group, user_id=user, role=Role.MEMBER)
+            for user in writers
+            if user != owner.pk
+        ]
+    )
+    group.member_count = Membership.objects.filter(space=group).count()
+    group.save(update_fields=["member_count"])
+    return group
+
+
+def seed_library(
+    *, network_slug: str, resources: int = LIBRARY_RESOURCES, password: str = "", seed: int = 6
+) -> dict[str, Any]:
+    """The library enabled in the network (``space_tool_enable``), showing ``resources``
+    resources: 40 % files, 30 % links, 30 % notes, a fiftieth of them added in a working group
+    and shared into the network.
+
+    Fast but faithful: rows go in with ``bulk_create``; tags are cleaned by the library's own
+    ``clean_tags``, descriptions, notes and comments rendered by ``render_markdown`` as the
+    actions do. Every file version is a small real file (PDF, office document, picture, CSV,
+    archive, GPS trace) written to the storage under ``uploads.storage_name``, its metadata
+    from ``uploads.inspect``; pictures are re-encoded and thumbnailed by ``uploads`` (a dozen
+    distinct ones, reused), PDFs get the preview of their first page (rendered once). About 200
+    tags in a long tail, 1 to 5 per resource; dates over three years. The measured resource is
+    a PDF with three versions, four tags and six comments; the measured collection holds 40
+    resources, two of them shared from the group. No activity event is written
+    (``seed_activity`` owns the log).
+
+    With ``password``, a second member of the network is returned as the ``reader`` user: the
+    exports are limited to 20 an hour per person (SEC-T36), so each export page is measured
+    with its own person.
+    """
+    import hashlib
+    import io
+    import random
+    import time
+    from datetime import timedelta
+
+    from allauth.account.models import EmailAddress
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.db import connection, transaction
+    from django.db.models import F
+    from django.utils import timezone
+    from django.utils.html import escape
+    from django.utils.text import slugify
+
+    from coopilote.accounts.models import User
+    from coopilote.core.markdown import render_markdown
+    from coopilote.spaces.access import access_for
+    from coopilote.spaces.actions import space_tool_enable
+    from coopilote.spaces.models import Membership, Space
+    from coopilote.spaces.policies import Role
+    from coopilote.tools.library import uploads
+    from coopilote.tools.library.actions import clean_tags
+    from coopilote.tools.library.manifest import KEY
+    from coopilote.tools.library.models import (
+        Collection,
+        CollectionItem,
+        Comment,
+        Favourite,
+        Language,
+        Licence,
+        Resource,
+        ResourceFile,
+        ResourceTag,
+        ResourceType,
+        Share,
+    )
+
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    now = timezone.now()
+    network = Space.objects.get(slug=network_slug)
+    contributors = Membership.objects.filter(
+        space=network, role__in=[Role.OWNER, Role.FACILITATOR, Role.MEMBER]
+    ).order_by("pk")
+    owner = contributors.filter(role=Role.OWNER).select_related("user").first()
+    assert owner is not None
+    writers = rng.sample(
+        list(contributors.values_list("user_id", flat=True)), min(contributors.count(), 60)
+    )
+    weights = list(itertools.accumulate(1 / (n + 1) for n in range(len(writers))))
+    readers = list(Membership.objects.filter(space=network).values_list("user_id", flat=True))
+    space_tool_enable(access=access_for(network, owner.user), tool_key=KEY)
+    users = {}
+    if password:
+        reader = User.objects.create_user(
+            "dominique.bench@example.org", password, display_name="Dominique Bench", language="fr"
+        )
+        EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
+        Membership.objects.create(space=network, user=reader, role=Role.MEMBER)
+        Space.objects.filter(pk=network.pk).update(member_count=F("member_count") + 1)
+        users["reader"] = {"email": reader.email, "password": password, "display_name": "reader"}
+    group = _library_space(network, owner.user, writers[:12], now)
+    space_tool_enable(access=access_for(group, owner.user), tool_key=KEY)
+
+    tag_names = list(dict.fromkeys(LIBRARY_TAG_NAMES))
+    rng.shuffle(tag_names)
+    tag_weights = list(itertools.accumulate(1 / (n + 1) ** 0.9 for n in range(len(tag_names))))
+    type_weights = dict(zip(ResourceType.values, [20, 15, 15, 8, 12, 10, 12, 8], strict=True))
+    licence_weights = {
+        Licence.CC_BY_SA: 30, Licence.CC_BY: 25, Licence.ALL_RIGHTS_RESERVED: 15,
+        Licence.CC_BY_NC: 12, Licence.PUBLIC_DOMAIN: 6, Licence.CC0: 6, Licence.CC_BY_ND: 6,
+    }  # fmt: skip
+    language_weights = {Language.FRENCH: 86, Language.ENGLISH: 8, Language.SPANISH: 2,
+                        Language.GERMAN: 1, Language.BRETON: 1, Language.OCCITAN: 1,
+                        Language.ITALIAN: 1}  # fmt: skip
+    shared_count = max(3, round(resources * LIBRARY_SHARED))
+    kinds = [Resource.Kind.FILE] * round(resources * 0.4) + [Resource.Kind.LINK] * round(
+        resources * 0.3
+    )
+    kinds += [Resource.Kind.NOTE] * (resources - len(kinds))
+    rng.shuffle(kinds)
+    span = 3 * 365 * 86_400
+    added = sorted(now - timedelta(seconds=rng.uniform(3600, span)) for _ in range(resources))
+    rendered: dict[str, str] = {}
+
+    def render(text: str) -> str:
+        if text not in rendered:
+            rendered[text] = render_markdown(text)
+        return rendered[text]
+
+    def resource_row(n: int, kind: str, when: Any) -> tuple[Resource, list[tuple[str, str]]]:
+        resource_type = rng.choices(list(type_weights), list(type_weights.values()))[0]
+        place = rng.choice(WIKI_PLACES)
+        title = rng.choice(LIBRARY_TITLES[resource_type]).format(
+            subject=rng.choice(LIBRARY_SUBJECTS),
+            project=rng.choice(WIKI_PROJECTS),
+            place=place,
+            region=rng.choice(LIBRARY_REGIONS),
+            year=rng.randint(2018, 2026),
+            number=rng.randint(1, 12),
+        )
+        chosen = rng.choices(tag_names, cum_weights=tag_weights, k=rng.randint(1, 5))
+        tags = clean_tags(", ".join(chosen))
+        description = " ".join(rng.sample(LIBRARY_SENTENCES, rng.randint(1, 3)))
+        description = f"{description}\n\nExpérimenté à {place}."
+        body = ""
+        if kind == Resource.Kind.NOTE:
+            first, second, third, fourth = rng.sample(LIBRARY_SENTENCES, 4)
+            body = LIBRARY_NOTE.format(
+                title=title, first=first, second=second, third=third, fourth=fourth,
+                tag=tags[0][0],
+            )  # fmt: skip
+        published = when.date() - timedelta(days=rng.randint(0, 400))
+        resource = Resource(
+            kind=kind,
+            title=title,
+            description=description,
+            description_html=render(description),
+            resource_type=resource_type,
+            author=(
+                rng.choice(LIBRARY_AUTHORS if rng.random() < 0.5 else ORGANISATIONS)
+                if rng.random() < 0.85
+                else ""
+            ),
+            language=rng.choices(list(language_weights), list(language_weights.values()))[0],
+            published_on=published if rng.random() < 0.8 else None,
+            licence=rng.choices(list(licence_weights), list(licence_weights.values()))[0],
+            url=f"https://ressources.example.org/{slugify(title)[:60]}-{n}"
+            if kind == Resource.Kind.LINK
+            else "",
+            body=body,
+            body_html=render(body) if body else "",
+            created_by_id=rng.choices(writers, cum_weights=weights)[0],
+            created_at=when,
+            updated_at=when + timedelta(days=rng.randint(0, 30)) if rng.random() < 0.2 else when,
+            view_count=int(rng.paretovariate(1.2) * 3),
+            download_count=int(rng.paretovariate(1.3)) if kind == Resource.Kind.FILE else 0,
+        )
+        return resource, tags
+
+    rows, tags_of = [], []
+    shared_at = set(rng.sample(range(resources), shared_count))
+    for n, (kind, when) in enumerate(zip(kinds, added, strict=True)):
+        resource, tags = resource_row(n, kind, when)
+        resource.space = group if n in shared_at else network
+        rows.append(resource)
+        tags_of.append(tags)
+    # The resource the bench opens: a PDF guide added in the network with three versions.
+    measured = next(
+        n for n in range(resources - 1, -1, -1)
+        if kinds[n] == Resource.Kind.FILE and n not in shared_at
+    )  # fmt: skip
+    rows[measured].title = "Guide de l'animation de réunions coopératives"
+    rows[measured].resource_type = ResourceType.GUIDE
+    tags_of[measured] = clean_tags("Facilitation, Réunions, Gouvernance partagée, Fiche pratique")
+
+    # Files: one version for most, two or three for some; pictures and PDFs get previews.
+    pictures = _pictures(rng)
+    pdf_preview = uploads.pdf_thumbnail(io.BytesIO(_pdf("Aperçu")))
+    mix_weights = list(itertools.accumulate(share for share, *_ in LIBRARY_FILE_MIX))
+    written = 0
+    with transaction.atomic():
+        rows = Resource.objects.bulk_create(rows, batch_size=500)
+        ResourceTag.objects.bulk_create(
+            [
+                ResourceTag(resource=resource, name=name, slug=slug)
+                for resource, tags in zip(rows, tags_of, strict=True)
+                for name, slug in tags
+            ],
+            batch_size=1000,
+        )
+        files = []
+        for n, resource in enumerate(rows):
+            if resource.kind != Resource.Kind.FILE:
+                continue
+            _share, content, declared = rng.choices(LIBRARY_FILE_MIX, cum_weights=mix_weights)[0]
+            if n == measured:
+                content, declared = "pdf", "pdf"
+            versions = 3 if n == measured else rng.choices([1, 2, 3], [87, 10, 3])[0]
+            uploaded = resource.created_at
+            for number in range(1, versions + 1):
+                picture = rng.choice(pictures) if content == "picture" else None
+                data = (
+                    picture["content"]
+                    if picture
+                    else _file_bytes(content, f"{resource.title} (version {number})", n)
+                )
+                raw_name = f"{slugify(resource.title)[:60]}.{declared}"
+                inspected = uploads.inspect(io.BytesIO(data), name=raw_name, max_bytes=10**8)
+                stored = default_storage.save(
+                    uploads.storage_name(inspected.extension), ContentFile(data)
+                )
+                preview = (
+                    picture["thumbnail"] if picture else pdf_preview if content == "pdf" else None
+                )
+                thumbnail = ""
+                if preview:
+                    thumbnail = default_storage.save(
+                        uploads.storage_name("webp"), ContentFile(preview)
+                    )
+                written += 1 + bool(preview)
+                files.append(
+                    ResourceFile(
+                        resource=resource,
+                        number=number,
+                        storage_name=stored,
+                        name=uploads.display_name(raw_name),
+                        size=inspected.size,
+                        content_type=inspected.content_type,
+                        file_kind=inspected.kind.value,
+                        extension=inspected.extension,
+                        sha256=hashlib.sha256(data).hexdigest(),
+                        width=picture["width"] if picture else None,
+                        height=picture["height"] if picture else None,
+                        thumbnail=thumbnail,
+                        uploaded_by_id=resource.created_by_id
+                        if number == 1
+                        else rng.choices(writers, cum_weights=weights)[0],
+                        uploaded_at=uploaded,
+                    )
+                )
+                uploaded = min(now, uploaded + timedelta(days=rng.randint(1, 120)))
+        files = ResourceFile.objects.bulk_create(files, batch_size=500)
+        current = {}
+        for file in files:  # versions in order: the last one of each resource wins
+            current[file.resource_id] = file
+        by_id = {resource.pk: resource for resource in rows}
+        for resource_id, file in current.items():
+            by_id[resource_id].current_file = file
+        Resource.objects.bulk_update(
+            [by_id[pk] for pk in current], ["current_file"], batch_size=500
+        )
+
+        shared = [rows[n] for n in sorted(shared_at)]
+        Share.objects.bulk_create(
+            [
+                Share(
+                    resource=resource,
+                    space=network,
+                    shared_by_id=resource.created_by_id,
+                    created_at=min(now, resource.created_at + timedelta(days=rng.randint(0, 20))),
+                )
+                for resource in shared
+            ]
+        )
+        in_network = [resource for resource in rows if resource.space_id == network.pk]
+
+        # The measured collection (40 items, two shared from the group) and four smaller ones.
+        introduction = (
+            "Ce kit rassemble ce qu'il faut lire **dans l'ordre** pour rejoindre le réseau :\n\n"
+            "1. qui nous sommes ;\n2. comment nous décidons ;\n3. les outils du quotidien.\n\n"
+            "Une question ? Écrivez à l'équipe d'animation."
+        )
+        collections = Collection.objects.bulk_create(
+            [
+                Collection(
+                    space=network,
+                    title=title,
+                    slug=slugify(title),
+                    introduction=introduction,
+                    introduction_html=render(introduction),
+                    created_by_id=owner.user_id,
+                    created_at=now - timedelta(days=30 * (index + 1)),
+                    updated_at=now - timedelta(days=index + 1),
+                )
+                for index, title in enumerate(
+                    [
+                        "Kit d'accueil du nouveau membre",
+                        "Boîte à outils concertation",
+                        "Zones humides : l'essentiel",
+                        "Financer un projet collectif",
+                        "Animer à distance",
+                    ]
+                )
+            ]
+        )
+        chosen = rng.sample(in_network, min(len(in_network), LIBRARY_COLLECTION - 2)) + shared[:2]
+        items = [
+            CollectionItem(
+                collection=collections[0],
+                resource=resource,
+                position=position,
+                note="À lire en premier." if position == 1 else "",
+            )
+            for position, resource in enumerate(chosen, 1)
+        ]
+        for collection in collections[1:]:
+            picked = rng.sample(in_network, min(len(in_network), rng.randint(5, 12)))
+            items += [
+                CollectionItem(collection=collection, resource=resource, position=position)
+                for position, resource in enumerate(picked, 1)
+            ]
+        CollectionItem.objects.bulk_create(items, batch_size=500)
+
+        # Comments written in the network (six on the measured resource) and favourites.
+        commented = [rows[measured]] * len(LIBRARY_COMMENTS) + rng.sample(
+            in_network, min(len(in_network), max(10, resources // 60))
+        )
+        Comment.objects.bulk_create(
+            [
+                Comment(
+                    resource=resource,
+                    space=network,
+                    author_id=rng.choices(writers, cum_weights=weights)[0],
+                    body=text,
+                    html=render(text),
+                    created_at=resource.created_at + timedelta(hours=3 * (index + 1)),
+                )
+                for index, (resource, text) in enumerate(
+                    (resource, LIBRARY_COMMENTS[index % len(LIBRARY_COMMENTS)])
+                    for index, resource in enumerate(commented)
+                )
+            ],
+            batch_size=500,
+        )
+        favourites = {
+            (user, rng.choice(rows).pk) for user in rng.sample(readers, min(len(readers), 300))
+        }
+        Favourite.objects.bulk_create(
+            [
+                Favourite(user_id=user, resource_id=resource)
+                for user, resource in sorted(favourites)
+            ],
+            batch_size=500,
+        )
+    if connection.vendor == "postgresql":  # planner statistics, as a live database has them
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE library_resource, library_resourcefile, library_resourcetag, "
+                "library_share, library_collectionitem, library_comment"
+            )
+
+    # Facts for the pages: what the first page, each filter and each export must show.
+    listed = [*in_network, *shared]
+    shown = len(listed)
+    newest = max(listed, key=lambda resource: (resource.created_at, resource.pk))
+    oldest = min(listed, key=lambda resource: (resource.created_at, resource.pk))
+    tag_counts: dict[str, int] = {}
+    for tags in tags_of:
+        for _name, slug in tags:
+            tag_counts[slug] = tag_counts.get(slug, 0) + 1
+    tag_slug = max(tag_counts, key=lambda slug: (tag_counts[slug], slug))
+    tag_name = next(name for tags in tags_of for name, slug in tags if slug == tag_slug)
+    search_type, search_licence, search_words = LIBRARY_SEARCH
+    matching = sum(
+        1
+        for resource in rows
+        if resource.resource_type == search_type
+        and resource.licence == search_licence
+        and (search_words in resource.title.lower() or search_words in resource.description.lower())
+    )
+    last_item = chosen[-1]
+    return {
+        "users": users,
+        "facts": {
+            "has_library": True,
+            "library_count": shown,
+            "library_newest_title": escape(newest.title),
+            "library_newest_id": newest.public_id,
+            "library_oldest_id": oldest.public_id,
+            "library_tag_slug": tag_slug,
+            "library_tag_name": escape(tag_name),
+            "library_tag_count": tag_counts[tag_slug],
+            "library_search_type": search_type,
+            "library_search_licence": search_licence,
+            "library_search": search_words,
+            "library_search_count": matching,
+            "library_resource": rows[measured].public_id,
+            "library_resource_title": escape(rows[measured].title),
+            "library_comment": LIBRARY_COMMENTS[0].removesuffix(" !"),
+            "library_collection": collections[0].slug,
+            "library_collection_last": escape(last_item.title),
+            "library_group_name": escape(group.name),
+        },
+        "report": {
+            "library_resources": shown,
+            "library_own": shown - len(shared),
+            "library_shared": len(shared),
+            "library_kinds": {kind.value: kinds.count(kind) for kind in Resource.Kind},
+            "library_file_versions": len(files),
+            "library_files_written": written,
+            "library_tags": sum(len(tags) for tags in tags_of),
+            "library_distinct_tags": len(tag_counts),
+            "library_seed_seconds": round(time.perf_counter() - started, 1),
+        },
+    }
+
+
 def measure_rollups() -> dict[str, Any]:
     """Time the rebuild of every day (the management command, as an operator runs it), then
     the roll-up of one busy day (what the hourly job does each night)."""
@@ -1152,7 +1846,8 @@ def count_queries(pages: list[dict[str, Any]]) -> dict[str, Any]:
 
     Each page is ``{"name", "path", "cookies", "method"}``. The page is requested twice first
     (so that first-request effects such as cache fills do not count), then twice more while
-    capturing; both counts are reported so that unstable counts show. A POST page is the wiki
+    capturing; both counts are reported so that unstable counts show. A streamed response is
+    read to its end inside the capture. A POST page is the wiki
     edit form at ``path``, saved with a new text each time (``wiki_save_data``): four more
     revisions of that page.
     """
@@ -1174,6 +1869,8 @@ def count_queries(pages: list[dict[str, Any]]) -> dict[str, Any]:
             else:
                 with CaptureQueriesContext(connection) as captured:
                     response = client.get(page["path"])
+                    if response.streaming:  # the exports read the database while they are sent
+                        b"".join(response.streaming_content)  # type: ignore[attr-defined]
             return response, len(captured.captured_queries), captured.captured_queries
 
         for n in range(2):

@@ -10,11 +10,22 @@ exists).
 
 A ``method="POST"`` page is a save through the wiki edit form at ``path`` (``run.EditForm``):
 every response must be a 302 to ``location``, and every save must add one revision.
+
+A ``memory=True`` page is a streamed download (the library's exports): its latency is the time
+to read the whole body, and the worker's memory is read before and after its first request
+(``run.memory_probe``), then after its last.
+
+``budget`` caps the requests a page may have in a run, the query count's four included: the
+library's exports are limited to 20 an hour per person (SEC-T36), so each is measured with its
+own person, a few requests a round, and never waits a warm-up loop.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# The library's exports: 20 an hour per person (tools/library/views_export.py, SEC-T36).
+EXPORTS_PER_HOUR = 20
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,8 @@ class Page:
     requires: str = ""
     method: str = "GET"
     location: str = ""  # POST: where the 302 must lead
+    memory: bool = False  # streamed: watch the worker's memory around it
+    budget: int = 0  # most requests in a run, 0 for no limit
 
     @property
     def status(self) -> int:
@@ -42,6 +55,8 @@ class Page:
             requires=self.requires,
             method=self.method,
             location=self.location.format(**facts),
+            memory=self.memory,
+            budget=self.budget,
         )
 
 
@@ -170,5 +185,89 @@ PAGES: list[Page] = [
         description="saving an edit of a 4 KB page through its form (302 to the page)",
         method="POST",
         location="/s/{network_slug}/wiki/{wiki_save_page}/",
+    ),
+    Page(
+        name="lib_index",
+        path="/s/{network_slug}/bibliotheque/",
+        user="member",
+        expect=(
+            '<p role="status">{library_count} ',
+            'class="card library-card"',
+            "{library_newest_title}",
+            'rel="next"',
+        ),
+        description="library, first 30 of 20,000 resources, newest first",
+        requires="has_library",
+    ),
+    Page(
+        name="lib_tag",
+        path="/s/{network_slug}/bibliotheque/?tag={library_tag_slug}",
+        user="member",
+        expect=(
+            '<p role="status">{library_tag_count} ',
+            'value="{library_tag_slug}"',
+            'class="card library-card"',
+        ),
+        description="library filtered by its most used tag",
+        requires="has_library",
+    ),
+    Page(
+        name="lib_search",
+        path="/s/{network_slug}/bibliotheque/?type={library_search_type}"
+        "&licence={library_search_licence}&q={library_search}",
+        user="member",
+        expect=(
+            '<p role="status">{library_search_count} ',
+            'value="{library_search}"',
+            'value="{library_search_licence}" selected',
+        ),
+        description="library filtered by type and licence, with a text search",
+        requires="has_library",
+    ),
+    Page(
+        name="lib_resource",
+        path="/s/{network_slug}/bibliotheque/{library_resource}/",
+        user="member",
+        expect=(
+            "{library_resource_title}",
+            '<td>3 <span class="badge badge--success">',
+            "{library_comment}",
+            'class="tag"',
+        ),
+        description="a PDF resource: preview, 3 versions, 4 tags, 6 comments (view counted)",
+        requires="has_library",
+    ),
+    Page(
+        name="lib_collection",
+        path="/s/{network_slug}/bibliotheque/collections/{library_collection}/",
+        user="member",
+        expect=(
+            "library-collection__introduction",
+            'class="library-collection__item"',
+            "{library_collection_last}",
+            "{library_group_name}",
+        ),
+        description="a collection of 40 resources, two shared from a working group",
+        requires="has_library",
+    ),
+    Page(
+        name="lib_csv",
+        path="/s/{network_slug}/bibliotheque/export.csv",
+        user="member",
+        expect=("{library_newest_id}", "{library_oldest_id}"),
+        description="CSV export of the 20,000 resources, streamed (whole body read)",
+        requires="has_library",
+        memory=True,
+        budget=EXPORTS_PER_HOUR,
+    ),
+    Page(
+        name="lib_json",
+        path="/s/{network_slug}/bibliotheque/export.json",
+        user="reader",
+        expect=('"resources": [', "{library_newest_id}", "{library_oldest_id}"),
+        description="JSON export of the 20,000 resources, streamed (whole body read)",
+        requires="has_library",
+        memory=True,
+        budget=EXPORTS_PER_HOUR,
     ),
 ]

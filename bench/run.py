@@ -27,7 +27,13 @@ must have exactly one more revision per save.
 Step 1 also seeds the activity log (1,000,000 events over 24 months at ``--scale 1``) and times
 the rebuild of every daily rollup (the ``rebuild_activity_rollups`` command) and the roll-up of
 one busy day, before the server starts; both times are printed above the table. It seeds the
-network's wiki too (400 pages of 20 revisions at ``--scale 1``), and prints how long that took.
+network's wiki too (400 pages of 20 revisions at ``--scale 1``) and its resource library (20,000
+resources, 40 % of them files written to the storage), and prints how long each took.
+
+A streamed download (the library's CSV and JSON exports, ``Page.memory``) is timed until its
+last byte is read, and the worker's memory is watched around it: its resident size (VmRSS in
+/proc/<worker>/status) before and after the first export, the peak during it (VmHWM, reset just
+before through /proc/<worker>/clear_refs where the kernel allows it) and after the last one.
 
 Exit status: 0 when every response was verified (a 200 with its expected texts, or the 302 of a
 save) and every save made its revision, 1 on errors, 130 when interrupted.
@@ -69,6 +75,7 @@ REPORT_DIR = ROOT / "reports" / "bench"
 HOST = "127.0.0.1"
 PG_SERVER_DEFAULT = "postgres://postgres@127.0.0.1:5432"
 BASELINE_SHARE = 0.5  # the baseline slice before each page slice lasts half as long
+QUERY_COUNT_REQUESTS = 4  # requests of each page by django_side.count_queries
 USER_AGENT = "coopilote-bench/1"
 # Variables the settings read that could point the bench at real services: never inherited.
 STRIPPED_ENV = {
@@ -281,6 +288,27 @@ class Server:
                 return None
             total += int(match.group(1))
         return round(total / 1024, 1) if self._workers else None
+
+    def memory_kb(self) -> dict[str, int] | None:
+        """Resident size and its peak (VmRSS, VmHWM) of the workers, in kB; None if unknown."""
+        total = {"VmRSS": 0, "VmHWM": 0}
+        for pid in self._workers:
+            status = read_proc(f"/proc/{pid}/status") or ""
+            for key in total:
+                match = re.search(rf"^{key}:\s+(\d+) kB", status, re.MULTILINE)
+                if match is None:
+                    return None
+                total[key] += int(match.group(1))
+        return {"rss": total["VmRSS"], "peak": total["VmHWM"]} if self._workers else None
+
+    def reset_peak(self) -> bool:
+        """Start the workers' peak resident size again from now (Linux ≥ 4.0); False if refused."""
+        try:
+            for pid in self._workers:
+                Path(f"/proc/{pid}/clear_refs").write_text("5")
+        except OSError:
+            return False
+        return bool(self._workers)
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
@@ -502,6 +530,7 @@ class PageRun:
     last: Response | None = None
     failures: list[str] = field(default_factory=list)
     form: EditForm | None = None
+    memory: dict[str, Any] = field(default_factory=dict)  # memory pages: the worker's MB
 
     def __post_init__(self) -> None:
         if self.page.method == "POST":
@@ -531,7 +560,31 @@ def check(run: PageRun, response: Response, when: str) -> None:
         run.failures.append(f"{when}: " + ", ".join(problems))
 
 
-def measure(run: PageRun, seconds: float, server: Server) -> Slice:
+def memory_probe(run: PageRun, server: Server) -> Response:
+    """The page's first request, with the worker's memory read around it (``Page.memory``)."""
+    reset = server.reset_peak()
+    before = server.memory_kb()
+    response = run.send()
+    after = server.memory_kb()
+    if before is not None and after is not None:
+        run.memory = {
+            "rss_before_mb": round(before["rss"] / 1024, 1),
+            "rss_after_first_mb": round(after["rss"] / 1024, 1),
+            "peak_mb": round(after["peak"] / 1024, 1),
+            "peak_reset": reset,  # False: the peak is the worker's since it started
+            "first_ms": round(response.seconds * 1000, 1),
+        }
+    return response
+
+
+def per_slice(page: Page, rounds: int) -> int:
+    """Requests a round of a page with a ``budget`` (0: as many as its time allows): what is
+    left after the query count's four and the warm-up's one, shared between the rounds."""
+    return max(1, (page.budget - QUERY_COUNT_REQUESTS - 1) // rounds) if page.budget else 0
+
+
+def measure(run: PageRun, seconds: float, server: Server, most: int = 0) -> Slice:
+    """Send the page again and again for ``seconds`` (``most`` requests at most, if not 0)."""
     result = Slice()
     connections = run.client.connections
     cpu_before = server.cpu_seconds()
@@ -546,7 +599,7 @@ def measure(run: PageRun, seconds: float, server: Server) -> Slice:
             result.errors += 1
             result.statuses[response.status] += 1
         run.last = response
-        if time.perf_counter() >= deadline:
+        if time.perf_counter() >= deadline or result.requests == most:
             break
     result.elapsed = time.perf_counter() - started
     cpu_after = server.cpu_seconds()
@@ -635,6 +688,7 @@ def summarise(run: PageRun, queries: dict[str, Any]) -> dict[str, Any]:
             }
             for piece in run.slices
         ],
+        "memory": run.memory,
         "failures": run.failures,
     }
 
@@ -679,7 +733,9 @@ def table(meta: dict[str, Any], results: list[dict[str, Any]]) -> str:
         f"worker RSS {fmt(meta['rss_mb_start'], 0)} → {fmt(meta['rss_mb_end'], 0)} MB",
         f"- {activity_line(meta['activity'])}",
         f"- {wiki_line(meta['wiki'])}",
+        f"- {library_line(meta['library'])}",
         *[f"- {saves_line(name, saves)}" for name, saves in meta["saves"].items()],
+        *[f"- {memory_line(row)}" for row in results if row["memory"]],
         "",
         "| page | path | session | SQL queries | req/s | p50 ms | p95 ms | p99 ms | errors "
         "| HTML bytes (gzip) | server CPU ms/req | p50 × baseline (round range) "
@@ -725,6 +781,30 @@ def wiki_line(wiki: dict[str, Any]) -> str:
         f"{wiki['wiki_links']:,} links between pages, seeded in "
         f"{fmt(wiki['wiki_seed_seconds'], 1)} s; people following the saved page (mailed at "
         f"each save): {wiki['wiki_save_followers']}"
+    )
+
+
+def library_line(library: dict[str, Any]) -> str:
+    kinds = library["library_kinds"]
+    return (
+        f"Library: {library['library_resources']:,} resources ({kinds['file']:,} files, "
+        f"{kinds['link']:,} links, {kinds['note']:,} notes; {library['library_shared']:,} shared "
+        f"from a working group), {library['library_file_versions']:,} file versions "
+        f"({library['library_files_written']:,} files written with the previews), "
+        f"{library['library_tags']:,} tags ({library['library_distinct_tags']} distinct), "
+        f"seeded in {fmt(library['library_seed_seconds'], 1)} s"
+    )
+
+
+def memory_line(row: dict[str, Any]) -> str:
+    memory = row["memory"]
+    peak = "peak" if memory["peak_reset"] else "peak since the worker started"
+    return (
+        f"{row['name']}: {row['bytes']:,} bytes read whole in {fmt(row['p50_ms'])} ms (p50); "
+        f"worker RSS {fmt(memory['rss_before_mb'], 1)} MB before the first request, "
+        f"{fmt(memory['rss_after_first_mb'], 1)} MB after it ({peak} "
+        f"{fmt(memory['peak_mb'], 1)} MB), {fmt(memory['rss_end_mb'], 1)} MB after "
+        f"{memory['requests']} requests"
     )
 
 
@@ -785,7 +865,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         type=float,
         default=1.0,
         help="size of the seeded data: 1 = 2,000 members, 200 spaces, 1,000,000 activity "
-        "events, 400 wiki pages; 0.001 for a tiny run",
+        "events, 400 wiki pages, 20,000 library resources; 0.001 for a tiny run",
     )
     parser.add_argument("--no-report", action="store_true", help="do not write the JSON report")
     parser.add_argument("--list", action="store_true", help="list the pages and exit")
@@ -862,8 +942,10 @@ def bench(args: argparse.Namespace, data_dir: Path, cleanup: list[Any]) -> int:
     rollups = django_side("activity rollups", ["rollups"], env)
     meta["activity"] = {**seeded["activity"], **rollups}
     meta["wiki"] = seeded["wiki"]
+    meta["library"] = seeded["library"]
     log(activity_line(meta["activity"]))
     log(wiki_line(meta["wiki"]))
+    log(library_line(meta["library"]))
     skipped = [
         page.name for page in selected if page.requires and not seeded["facts"].get(page.requires)
     ]
@@ -911,9 +993,9 @@ def bench(args: argparse.Namespace, data_dir: Path, cleanup: list[Any]) -> int:
         status = queries.get(run.page.name, {}).get("status")
         if status != run.page.status:
             run.failures.append(f"in-process request: status {status}")
-        first = run.send()
+        first = memory_probe(run, server) if run.page.memory else run.send()
         check(run, first, "warm-up")
-        deadline = time.perf_counter() + args.warmup
+        deadline = time.perf_counter() + (0 if run.page.budget else args.warmup)
         while time.perf_counter() < deadline:
             run.send()
     failed = [f"{run.page.name}: {msg}" for run in runs.values() for msg in run.failures]
@@ -937,7 +1019,7 @@ def bench(args: argparse.Namespace, data_dir: Path, cleanup: list[Any]) -> int:
             parts.append(f"baseline p50 {fmt((piece.median or 0) * 1000)} ms")
         for run in order:
             base = measure(baseline, slice_seconds * BASELINE_SHARE, server)
-            piece = measure(run, slice_seconds, server)
+            piece = measure(run, slice_seconds, server, per_slice(run.page, args.rounds))
             if base.median and piece.median:
                 run.ratios.append(piece.median / base.median)
             if base.cpu and piece.cpu is not None:
@@ -951,6 +1033,10 @@ def bench(args: argparse.Namespace, data_dir: Path, cleanup: list[Any]) -> int:
         if run.last is not None:
             check(run, run.last, "last response")
         run.client.close()
+        if run.memory:
+            after = server.memory_kb()
+            run.memory["requests"] = 1 + sum(piece.requests for piece in run.slices)
+            run.memory["rss_end_mb"] = round(after["rss"] / 1024, 1) if after else None
     meta["rss_mb_end"] = server.rss_mb()
     meta["loadavg_end"] = loadavg()
     meta["saves"] = {
