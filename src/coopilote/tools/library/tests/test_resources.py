@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from PIL import ExifTags, Image
 
+from coopilote.accounts.tests.helpers import in_french
 from coopilote.activity.models import ActivityEvent, ViewCount
 from coopilote.spaces.models import Space
 from coopilote.tools.library import actions, uploads
@@ -547,11 +548,11 @@ def shared(library_space, add_resource, make_space, add_member):
 def test_a_shared_resource_is_read_in_the_other_space_with_its_origin(shared, client):
     space, other, _clients, resource = shared
     page = client.get(url("resource", other, resource.public_id)).content.decode()
-    assert f"Shared from {space.name}" in page
+    assert in_french("Shared from %(name)s", name=space.name) in page
     assert url("download", space, resource.public_id) not in page
     assert client.get(url("download", other, resource.public_id)).status_code == 200
     index = client.get(url("index", other)).content.decode()
-    assert resource.title in index and f"Shared from {space.name}" in index
+    assert resource.title in index and in_french("Shared from %(name)s", name=space.name) in index
 
 
 def test_a_shared_resource_is_changed_only_in_its_origin_space(shared):

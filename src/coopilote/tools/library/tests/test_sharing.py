@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import URLPattern, get_resolver, reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from coopilote.activity.models import ActivityEvent
 from coopilote.spaces.models import Membership
@@ -320,8 +322,12 @@ def test_the_receiving_space_shows_it_to_its_own_readers_with_its_origin(two_spa
     for persona in PERSONAS:
         response = clients[persona].get(url)
         assert_answer(response, expected("read", persona, visibility, 200), persona)
-        if response.status_code == 200:
-            assert f"Shared from {origin.name}" in response.content.decode()
+        if response.status_code == 200:  # in the reader's language (visitors: the site's)
+            reader = clients.users.get(persona)
+            language = "fr" if reader is None else type(reader).objects.get(pk=reader.pk).language
+            with translation.override(language):
+                said = gettext("Shared from %(name)s") % {"name": origin.name}
+            assert said in response.content.decode(), persona
 
 
 @pytest.mark.parametrize("visibility", VISIBILITIES)
