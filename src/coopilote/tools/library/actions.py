@@ -64,7 +64,14 @@ SAME_PICTURE_EXTENSION = {"jpeg": "jpg", "jpe": "jpg", "jfif": "jpg"}
 def may_change(access: ToolAccess, resource: Resource) -> bool:
     """Edit, add a version or delete: in the resource's origin space only, by whoever added it
     (while they may still contribute) or by those who manage the library."""
-    if resource.space_id != access.space.pk:
+    return owns_or_manages(access, resource.space_id, resource.created_by_id)
+
+
+def owns_or_manages(access: ToolAccess, space_id: int, author_id: int | None) -> bool:
+    """The library's rule for changing something written in a space (a resource, a comment, a
+    collection): there only, by those who manage the library, or by its author while they may
+    still contribute."""
+    if space_id != access.space.pk:
         return False
     if access.can(MANAGE):
         return True
@@ -73,7 +80,7 @@ def may_change(access: ToolAccess, resource: Resource) -> bool:
         access.can(CONTRIBUTE)
         and user is not None
         and user.is_authenticated
-        and resource.created_by_id == user.pk
+        and author_id == user.pk
     )
 
 

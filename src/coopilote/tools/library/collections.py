@@ -23,7 +23,7 @@ from coopilote.activity.recording import record
 from coopilote.core.markdown import render_markdown
 from coopilote.core.text import clean_plain_text
 from coopilote.spaces.access import ToolAccess, tool_access_again
-from coopilote.tools.library.actions import _limited
+from coopilote.tools.library.actions import _limited, owns_or_manages
 from coopilote.tools.library.manifest import CONTRIBUTE, MANAGE, MANIFEST
 from coopilote.tools.library.models import TITLE_MAX, Collection, CollectionItem, Resource
 from coopilote.tools.library.selectors import resources_of
@@ -73,17 +73,7 @@ def editable_collections(access: ToolAccess, resource: Resource) -> list[Collect
 
 
 def may_edit(access: ToolAccess, collection: Collection) -> bool:
-    if collection.space_id != access.space.pk:
-        return False
-    if access.can(MANAGE):
-        return True
-    user = access.user
-    return bool(
-        access.can(CONTRIBUTE)
-        and user is not None
-        and user.is_authenticated
-        and collection.created_by_id == user.pk
-    )
+    return owns_or_manages(access, collection.space_id, collection.created_by_id)
 
 
 # Writing --------------------------------------------------------------------------------------

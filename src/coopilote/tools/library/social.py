@@ -20,7 +20,8 @@ from coopilote.activity.recording import record
 from coopilote.core.markdown import render_markdown
 from coopilote.core.text import clean_plain_text
 from coopilote.spaces.access import ToolAccess, tool_access_again
-from coopilote.tools.library.manifest import CONTRIBUTE, MANAGE, MANIFEST, READ
+from coopilote.tools.library.actions import owns_or_manages
+from coopilote.tools.library.manifest import CONTRIBUTE, MANIFEST, READ
 from coopilote.tools.library.models import Comment, Favourite, Resource, Share
 from coopilote.tools.library.selectors import PAGE_SIZE, resources_of
 
@@ -93,17 +94,7 @@ def comments_in(access: ToolAccess, resource: Resource) -> list[Comment]:
 
 def may_delete_comment(access: ToolAccess, comment: Comment) -> bool:
     """In the space it was written in: its author (while they may contribute) or managers."""
-    if comment.space_id != access.space.pk:
-        return False
-    if access.can(MANAGE):
-        return True
-    user = access.user
-    return bool(
-        access.can(CONTRIBUTE)
-        and user is not None
-        and user.is_authenticated
-        and comment.author_id == user.pk
-    )
+    return owns_or_manages(access, comment.space_id, comment.author_id)
 
 
 def clean_comment(body: str) -> str:
