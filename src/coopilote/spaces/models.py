@@ -42,6 +42,11 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+# Spaces anyone may know exist: listed on the home page, named to people of other spaces.
+LISTED_VISIBILITIES = frozenset({Visibility.PUBLIC, Visibility.MEMBERS})
+LISTED_STATUSES = frozenset({Status.OPEN, Status.ARCHIVED})
+
+
 class DirectoryVisibility(models.TextChoices):
     MEMBERS = "members", _("all members")
     FACILITATORS = "facilitators", _("facilitators and owners only")
@@ -123,6 +128,12 @@ class Space(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == Status.OPEN
+
+    @property
+    def is_listed(self) -> bool:
+        """Anyone may know it exists (``selectors.listed_spaces``): public or members only, not
+        closed. Another space's name is shown to a reader only then (a secret space's never)."""
+        return self.visibility in LISTED_VISIBILITIES and self.status in LISTED_STATUSES
 
     def ancestors(self) -> list[Space]:
         """Parent first, then its parent...; uses what select_related already loaded."""

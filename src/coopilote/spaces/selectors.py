@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from coopilote.spaces.access import SpaceAccess
 from coopilote.spaces.models import (
+    LISTED_STATUSES,
+    LISTED_VISIBILITIES,
     DirectoryVisibility,
     Invitation,
     InvitationStatus,
@@ -46,8 +48,7 @@ ROLE_ORDER = Case(
 def listed_spaces(query: str = "") -> QuerySet[Space]:
     """Spaces anyone may know about: public and members-only ones that are not closed."""
     spaces = Space.objects.filter(
-        visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS],
-        status__in=[Status.OPEN, Status.ARCHIVED],
+        visibility__in=LISTED_VISIBILITIES, status__in=LISTED_STATUSES
     ).select_related("parent")
     query = query.strip()
     if query:

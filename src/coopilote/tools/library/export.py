@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from coopilote.core.exports import csv_lines
+from coopilote.spaces.models import LISTED_STATUSES, LISTED_VISIBILITIES
 from coopilote.tools.library.licences import LICENCES
 from coopilote.tools.library.models import (
     Language,
@@ -56,7 +57,10 @@ FIELDS = (
     "published_on",
     "licence",
     "url",
+    "space_id",
     "space__name",
+    "space__visibility",
+    "space__status",
     "current_file__name",
     "current_file__size",
     "current_file__content_type",
@@ -116,7 +120,7 @@ def records(space: Any, pages: PageAddress) -> Iterator[dict[str, Any]]:
         for code, info in LICENCES.items()
     }
     rows = exported(space).iterator(chunk_size=CHUNK)
-    return _records(rows, tag_stream(space), licences, pages)
+    return _records(rows, tag_stream(space), licences, pages, space.pk)
 
 
 def _records(
@@ -124,6 +128,7 @@ def _records(
     tags: Iterator[tuple[int, str]],
     licences: dict[str, dict[str, str]],
     pages: PageAddress,
+    here: int,
 ) -> Iterator[dict[str, Any]]:
     waiting = next(tags, None)
     for row in rows:
@@ -131,7 +136,7 @@ def _records(
         while waiting is not None and waiting[0] == row["pk"]:
             names.append(waiting[1])
             waiting = next(tags, None)
-        yield _record(row, names, licences, pages)
+        yield _record(row, names, licences, pages, here)
 
 
 def _record(
@@ -139,6 +144,7 @@ def _record(
     tags: list[str],
     licences: dict[str, dict[str, str]],
     pages: PageAddress,
+    here: int,
 ) -> dict[str, Any]:
     return {
         "public_id": row["public_id"],
@@ -153,7 +159,15 @@ def _record(
         "licence": licences.get(
             row["licence"], {"code": row["licence"], "label": row["licence"], "url": ""}
         ),
-        "origin_space": row["space__name"],
+        # Another space nobody outside may know of (secret, closed) is not named
+        # (Space.is_listed).
+        "origin_space": row["space__name"]
+        if row["space_id"] == here
+        or (
+            row["space__visibility"] in LISTED_VISIBILITIES
+            and row["space__status"] in LISTED_STATUSES
+        )
+        else "",
         "url": row["url"],
         "file": None
         if row["current_file__name"] is None

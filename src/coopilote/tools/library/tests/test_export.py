@@ -168,7 +168,7 @@ def test_a_resource_shared_into_a_space_is_exported_there_with_its_origin(two_sp
 
     assert own.public_id in text
     assert shared.public_id in text
-    assert "Syndicat de rivière" in text
+    assert "Syndicat de rivière" not in text  # a secret origin is never named (is_listed)
     assert kept.public_id not in text
     assert "Budget confidentiel" not in text
 

@@ -6,6 +6,7 @@ in three visibilities, in the resource's origin space and in a space it is share
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -316,7 +317,9 @@ def test_the_share_targets_take_four_queries_whatever_the_number_of_spaces(
 
 @pytest.mark.parametrize("visibility", VISIBILITIES)
 def test_the_receiving_space_shows_it_to_its_own_readers_with_its_origin(two_spaces, visibility):
-    origin, receiving, clients, resource = two_spaces("secret", visibility)
+    # A members-only origin: named, though most readers here may not read it (a secret one is
+    # never named: test_a_secret_origin_is_never_named_in_the_space_it_is_shared_into).
+    origin, receiving, clients, resource = two_spaces("members", visibility)
     share(origin, receiving, clients.users["owner"], resource)
     url = reverse("library:resource", args=[receiving.slug, resource.public_id])
     for persona in PERSONAS:
@@ -407,3 +410,36 @@ def test_deleting_the_resource_removes_it_from_every_space(two_spaces):
     assert not Favourite.objects.exists()
     url = reverse("library:resource", args=[receiving.slug, resource.public_id])
     assert clients["member"].get(url).status_code == 404
+
+
+def test_a_secret_origin_is_never_named_in_the_space_it_is_shared_into(two_spaces):
+    """A secret space's resource shown in a public library: its readers learn nothing about the
+    secret space, not even its name (list, resource page, exports); a listed origin is named."""
+    origin, receiving, clients, resource = two_spaces("secret", "public")
+    share(origin, receiving, clients.users["owner"], resource)
+    visitor = clients["anonymous"]
+    pages = [
+        visitor.get(reverse("library:index", args=[receiving.slug])),
+        visitor.get(reverse("library:resource", args=[receiving.slug, resource.public_id])),
+    ]
+    csv_export = visitor.get(reverse("library:export_csv", args=[receiving.slug]))
+    json_export = visitor.get(reverse("library:export_json", args=[receiving.slug]))
+    texts = [page.content.decode() for page in pages]
+    texts += [b"".join(answer.streaming_content).decode() for answer in (csv_export, json_export)]
+    assert resource.title in texts[0]
+    for text in texts:
+        assert origin.name not in text
+    assert json.loads(texts[3])["resources"][0]["origin_space"] == ""
+    with translation.override("fr"):
+        assert gettext("Shared from another space") in texts[0]
+    # Exported from the secret space itself, by its members, the origin is named.
+    own = clients["member"].get(reverse("library:export_json", args=[origin.slug]))
+    own_export = json.loads(b"".join(own.streaming_content))
+    assert own_export["resources"][0]["origin_space"] == origin.name
+
+
+def test_a_listed_origin_is_named_where_it_is_shared(two_spaces):
+    origin, receiving, clients, resource = two_spaces("members", "public")
+    share(origin, receiving, clients.users["owner"], resource)
+    page = clients["anonymous"].get(reverse("library:index", args=[receiving.slug]))
+    assert origin.name in page.content.decode()
