@@ -8,7 +8,7 @@ found from the content, inline only for re-encoded pictures, always ``nosniff`` 
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import unquote
 
 import pytest
@@ -672,12 +672,14 @@ def test_the_list_costs_the_same_queries_for_3_or_40_resources(
     library_space, django_assert_num_queries, query
 ):
     space, clients = library_space("members")
-    # Session, user, space, membership, tool row, count, rows, tags, the menu's tools.
+    # Session, user, space, membership, tool row, count (own and shared in one query), the
+    # space's own rows and the rows shared into it (read apart: selectors._OwnAndShared), tags,
+    # the menu's tools.
     make_resources(space, 3)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert clients["member"].get(url("index", space) + query).status_code == 200
     make_resources(space, 37)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = clients["member"].get(url("index", space) + query)
     assert len(titles(response)) == 30
 
@@ -735,3 +737,33 @@ def test_the_xss_corpus_is_harmless_in_every_text_field(library_space, add_resou
         else:
             assert response.status_code == 400, (field, response.status_code)
             assert "HTML tags are not accepted here" in response.content.decode()
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "title", "downloads"])
+def test_own_and_shared_resources_page_as_one_list_in_every_order(library_space, make_space, sort):
+    """The list reads the space's own resources and those shared into it apart, then merges
+    them: every page holds the next thirty in the asked order, none twice, none skipped."""
+    from coopilote.tools.library import selectors
+
+    space, _clients = library_space("members")
+    other = make_space("Syndicat de rivière")
+    for number in range(41):
+        mine = Resource.objects.create(
+            space=space, kind="note", title=f"Ressource {number:02d}", download_count=number % 7
+        )
+        Resource.objects.filter(pk=mine.pk).update(
+            created_at=mine.created_at - timedelta(hours=number * 2)
+        )
+    for number in range(23):
+        theirs = Resource.objects.create(
+            space=other, kind="note", title=f"Partagée {number:02d}", download_count=number % 5
+        )
+        Resource.objects.filter(pk=theirs.pk).update(
+            created_at=theirs.created_at - timedelta(hours=number * 3 + 1)
+        )
+        Share.objects.create(resource=theirs, space=space)
+    filters = selectors.LibraryFilters(sort=sort)
+    expected = list(selectors.filtered(space, filters).values_list("pk", flat=True))
+    pages = [selectors.library_page(space, filters, number) for number in (1, 2, 3)]
+    assert pages[0].paginator.count == 64
+    assert [resource.pk for page in pages for resource in page.object_list] == expected
