@@ -13,7 +13,6 @@ reader's memberships and the library's rows in those spaces (``tool_accesses``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from django.urls import reverse
@@ -26,14 +25,13 @@ from coopilote.spaces.models import Space
 from coopilote.spaces.registry import EmbedRef
 from coopilote.tools.library.manifest import KEY, READ
 from coopilote.tools.library.models import Resource, Share
+from coopilote.tools.library.selectors import PUBLIC_ID
 from coopilote.tools.library.uploads import Kind
-
-_PUBLIC_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def resolve(access: ToolAccess, refs: Sequence[EmbedRef]) -> dict[EmbedRef, SafeString]:
     """The HTML of each embed ``access.user`` may see, from the page's space ``access.space``."""
-    ids = {ref.target for ref in refs if _PUBLIC_ID.fullmatch(ref.target)}
+    ids = {ref.target for ref in refs if PUBLIC_ID.match(ref.target)}
     if not ids:
         return {}
     resources = {

@@ -4,8 +4,9 @@ resources."""
 from __future__ import annotations
 
 import heapq
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from coopilote.spaces.access import ToolAccess
 from coopilote.spaces.registry import TargetLink
@@ -234,3 +236,32 @@ def home_news(access: ToolAccess, limit: int = 3) -> list[TargetLink]:
         .order_by("-created_at", "-pk")
         .values_list("title", "public_id", "created_at")[:limit]
     ]
+
+
+# A bulk upload is described within a day; its resources are named by their public id.
+RECENT = timedelta(hours=24)
+PUBLIC_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def recently_added(access: ToolAccess, public_ids: list[str], limit: int) -> list[Resource]:
+    """The files named (at most ``limit``) that the reader added in this space in the last 24
+    hours, for the page describing a bulk upload: in the order named, with their current file and
+    tags (two queries)."""
+    user = access.user
+    wanted = list(dict.fromkeys(pid for pid in public_ids if PUBLIC_ID.match(pid)))
+    wanted = wanted[:limit]
+    if not wanted or user is None or not user.is_authenticated:
+        return []
+    found = {
+        resource.public_id: resource
+        for resource in Resource.objects.filter(
+            space=access.space,
+            created_by=user,
+            kind=Resource.Kind.FILE,
+            created_at__gte=timezone.now() - RECENT,
+            public_id__in=wanted,
+        ).select_related("current_file")
+    }
+    resources = [found[pid] for pid in wanted if pid in found]
+    attach_tags(resources)
+    return resources

@@ -92,6 +92,15 @@ def comments_in(access: ToolAccess, resource: Resource) -> list[Comment]:
     )
 
 
+def comment_in(access: ToolAccess, resource: Resource, comment_id: int) -> Comment | None:
+    """One comment written in this space on the resource, with its author."""
+    return (
+        Comment.objects.filter(pk=comment_id, resource=resource, space=access.space)
+        .select_related("author")
+        .first()
+    )
+
+
 def may_delete_comment(access: ToolAccess, comment: Comment) -> bool:
     """In the space it was written in: its author (while they may contribute) or managers."""
     return owns_or_manages(access, comment.space_id, comment.author_id)

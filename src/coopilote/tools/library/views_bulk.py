@@ -13,8 +13,6 @@ it is exempt from the CSRF middleware and checks CSRF itself once the limits are
 
 from __future__ import annotations
 
-import re
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,7 +23,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -39,8 +36,6 @@ from coopilote.tools.library.models import Resource
 from coopilote.tools.library.views import _context
 
 # The details page accepts the resources its reader added lately, no others.
-RECENT = timedelta(hours=24)
-PUBLIC_ID = re.compile(r"^[0-9a-f]{32}$")
 SHARED_FIELDS = ["resource_type", "licence", "language", "author", "tags"]
 CHOOSE_AGAIN = gettext_lazy(
     "Choose the files again: for your safety, browsers do not keep chosen files when the "
@@ -211,29 +206,6 @@ def _bulk_page(
 # Describing them ------------------------------------------------------------------------------
 
 
-def recently_added(access: ToolAccess, public_ids: list[str]) -> list[Resource]:
-    """The files named that the reader added in this space in the last 24 hours, in the order
-    named, with their current file and tags (two queries)."""
-    user = access.user
-    wanted = list(dict.fromkeys(pid for pid in public_ids if PUBLIC_ID.match(pid)))
-    wanted = wanted[: upload_limits.files_limit()]
-    if not wanted or user is None or not user.is_authenticated:
-        return []
-    found = {
-        resource.public_id: resource
-        for resource in Resource.objects.filter(
-            space=access.space,
-            created_by=user,
-            kind=Resource.Kind.FILE,
-            created_at__gte=timezone.now() - RECENT,
-            public_id__in=wanted,
-        ).select_related("current_file")
-    }
-    resources = [found[pid] for pid in wanted if pid in found]
-    selectors.attach_tags(resources)
-    return resources
-
-
 def _details_form(request: HttpRequest, resource: Resource) -> DetailsForm:
     tags = resource.tag_list  # type: ignore[attr-defined]
     initial = {
@@ -251,7 +223,9 @@ def _details_form(request: HttpRequest, resource: Resource) -> DetailsForm:
 @with_tool(KEY, CONTRIBUTE)
 @require_http_methods(["GET", "POST"])
 def bulk_details(request: HttpRequest, access: ToolAccess) -> HttpResponse:
-    resources = recently_added(access, request.GET.getlist("ids"))
+    resources = selectors.recently_added(
+        access, request.GET.getlist("ids"), upload_limits.files_limit()
+    )
     items = [(resource, _details_form(request, resource)) for resource in resources]
     if request.method == "POST" and items:
         changes = []

@@ -199,11 +199,7 @@ def comment_add(request: HttpRequest, access: ToolAccess, public_id: str) -> Htt
 
 
 def _comment(access: ToolAccess, found: Resource, comment_id: int) -> Comment:
-    comment = (
-        Comment.objects.filter(pk=comment_id, resource=found, space=access.space)
-        .select_related("author")
-        .first()
-    )
+    comment = social.comment_in(access, found, comment_id)
     if comment is None:
         raise Http404
     return comment
